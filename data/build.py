@@ -1,0 +1,206 @@
+"""Build the cotscan corpus from the writers' raw files.
+
+    python data/build.py            # -> data/corpus/{train,validation,test}.jsonl + stats
+
+Steps (deterministic, seed below):
+1. parse data/raw/<writer>/batch_*.txt records (format: data/raw/BRIEF.md);
+2. positives: evidence markers ⟦evidence‖replacement⟧ -> character spans; each positive also
+   yields its minimal-pair twin (replacements substituted, label 0, source "generated");
+3. split by scenario family, stratified per writer (no family in two splits);
+4. long composites (source "generated"): 2-6 records of the *same split* joined into one long
+   mixed reasoning text, at most one positive inside, evidence placed anywhere;
+5. drop val/test items that near-duplicate a train item (5-word shingle Jaccard >= 0.5).
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from cotscan.data import near_duplicates  # noqa: E402
+
+RAW, OUT = HERE / "raw", HERE / "corpus"
+SEED = 20261126
+SPLITS = ("train", "validation", "test")
+MARK_RE = re.compile(r"⟦(.*?)‖(.*?)⟧", re.S)
+HEADER_RE = re.compile(r"^([a-z_]+):\s*(.*?)\s*$")
+REQUIRED = ("id", "label", "category", "style", "scenario", "condition", "behavior")
+
+
+def parse_file(path: Path, problems: list[str]) -> list[dict]:
+    out = []
+    for chunk in path.read_text(encoding="utf-8").split("### RECORD")[1:]:
+        body = chunk.split("### END")[0]
+        if "\n---\n" not in body:
+            problems.append(f"{path.name}: record without '---'")
+            continue
+        head, text = body.split("\n---\n", 1)
+        meta = {}
+        for line in head.strip().splitlines():
+            m = HEADER_RE.match(line.strip())
+            if m:
+                meta[m.group(1)] = m.group(2)
+        missing = [k for k in REQUIRED if not meta.get(k)]
+        if missing:
+            problems.append(f"{path.name}: {meta.get('id')} lacks {missing}")
+            continue
+        meta["raw"] = text.strip("\n")
+        meta["writer"] = path.parent.name
+        out.append(meta)
+    return out
+
+
+def render(raw: str, side: int) -> tuple[str, list[dict]]:
+    """Text with markers resolved to one side (0 = evidence, 1 = twin) and the evidence spans."""
+    parts, spans, pos = [], [], 0
+    length = 0
+    for m in MARK_RE.finditer(raw):
+        before = raw[pos:m.start()]
+        parts.append(before)
+        length += len(before)
+        chosen = m.group(1 + side)
+        if side == 0:
+            lead = len(chosen) - len(chosen.lstrip())
+            core = chosen.strip()
+            if core:
+                spans.append({"start": length + lead, "end": length + lead + len(core)})
+        parts.append(chosen)
+        length += len(chosen)
+        pos = m.end()
+    parts.append(raw[pos:])
+    return "".join(parts), spans
+
+
+def make_records(raw_records: list[dict], problems: list[str]) -> list[dict]:
+    out = []
+    for r in raw_records:
+        label = int(r["label"])
+        raw = r["raw"]
+        n_marks = len(MARK_RE.findall(raw))
+        stray = any(c in MARK_RE.sub("", raw) for c in "⟦‖⟧")
+        if stray or (label == 1 and n_marks == 0) or (label == 0 and n_marks > 0):
+            problems.append(f"{r['id']}: label {label} with {n_marks} markers (stray={stray})")
+            continue
+        text, spans = render(raw, 0)
+        base = {
+            "id": r["id"], "text": text, "label": label, "spans": spans,
+            "category": r["category"], "style": r["style"], "scenario": r["scenario"],
+            "condition": r["condition"], "behavior": r["behavior"], "pair_id": None,
+            "condition_pair_id": r.get("cpair") or None, "source": "authored",
+            "writer": r["writer"],
+        }
+        out.append(base)
+        if label == 1:
+            twin_text, _ = render(raw, 1)
+            base["pair_id"] = f"mp-{r['id']}"
+            twin_cat = r.get("twin_category") or "neg_comply_instructions"
+            out.append({**base, "id": f"{r['id']}-twin", "text": twin_text, "label": 0,
+                        "spans": [], "category": twin_cat,
+                        "behavior": "refused" if twin_cat == "neg_refuse_principle"
+                        else r["behavior"],
+                        "condition_pair_id": None, "source": "generated"})
+    return out
+
+
+def assign_splits(records: list[dict], rng: random.Random) -> dict[str, str]:
+    """scenario -> split; per writer, families shuffled, ~15% of records to test and val."""
+    by_writer: dict[str, Counter] = defaultdict(Counter)
+    for r in records:
+        by_writer[r["writer"]][r["scenario"]] += 1
+    split_of = {}
+    for writer in sorted(by_writer):
+        fams = sorted(by_writer[writer])
+        rng.shuffle(fams)
+        total = sum(by_writer[writer].values())
+        got = Counter()
+        for fam in fams:
+            for split, share in (("test", 0.17), ("validation", 0.15)):
+                if got[split] < share * total:
+                    break
+            else:
+                split = "train"
+            split_of[fam] = split
+            got[split] += by_writer[writer][fam]
+    return split_of
+
+
+def composites(pool: list[dict], n: int, rng: random.Random, split: str) -> list[dict]:
+    """Long mixed reasoning made of 2-6 records of one split; at most one positive inside."""
+    pos = [r for r in pool if r["label"] == 1 and r["source"] == "authored"]
+    neg = [r for r in pool if r["label"] == 0 and r["source"] == "authored"]
+    out = []
+    for i in range(n):
+        primary = rng.choice(pos) if i % 2 == 0 else rng.choice(neg)
+        parts = [primary]
+        target = rng.randint(6_000, 14_000)
+        while sum(len(p["text"]) for p in parts) < target and len(parts) < 6:
+            parts.append(rng.choice(neg))
+        rng.shuffle(parts)
+        texts, spans, offset = [], [], 0
+        for p in parts:
+            texts.append(p["text"])
+            if p is primary:
+                spans = [{"start": s["start"] + offset, "end": s["end"] + offset}
+                         for s in p["spans"]]
+            offset += len(p["text"]) + 2
+        out.append({**primary, "id": f"{split}-long-{i:04d}", "text": "\n\n".join(texts),
+                    "spans": spans, "style": "long_mixed", "pair_id": None,
+                    "condition_pair_id": None, "source": "generated"})
+    return out
+
+
+def main(n_long: dict[str, int] | None = None) -> None:
+    rng = random.Random(SEED)
+    problems: list[str] = []
+    raw = [r for f in sorted(RAW.glob("w*/batch_*.txt")) for r in parse_file(f, problems)]
+    ids = Counter(r["id"] for r in raw)
+    raw = [r for r in raw if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
+    records = make_records(raw, problems)
+    # condition pairs must be complete: exactly one training + one unmonitored record
+    cp = defaultdict(list)
+    for r in records:
+        if r["condition_pair_id"]:
+            cp[r["condition_pair_id"]].append(r)
+    for key, members in cp.items():
+        if sorted(m["condition"] for m in members) != ["training", "unmonitored"] or \
+                len({m["scenario"] for m in members}) != 1:
+            problems.append(f"incomplete condition pair {key}: {[m['id'] for m in members]}")
+            for m in members:
+                m["condition_pair_id"] = None
+    split_of = assign_splits(records, rng)
+    by_split = defaultdict(list)
+    for r in records:
+        by_split[split_of[r["scenario"]]].append(r)
+    n_authored = sum(r["source"] == "authored" for r in records)
+    n_gen = len(records) - n_authored
+    # long composites: as many as keep generated <= 45% of the corpus, split like the records
+    budget = max(0, int((0.45 * (n_authored + n_gen) - n_gen) / 0.55))
+    for split in SPLITS:
+        share = len(by_split[split]) / len(records)
+        k = (n_long or {}).get(split, int(budget * share))
+        by_split[split] += composites(by_split[split], k, rng, split)
+    # near-duplicates across splits: drop the val/test item
+    train_texts = [r["text"] for r in by_split["train"]]
+    for split in ("validation", "test"):
+        dup = {i for i, _, _ in near_duplicates([r["text"] for r in by_split[split]], train_texts)}
+        for i in sorted(dup):
+            problems.append(f"dropped {by_split[split][i]['id']} ({split}): near-duplicate of train")
+        by_split[split] = [r for i, r in enumerate(by_split[split]) if i not in dup]
+    OUT.mkdir(exist_ok=True)
+    for split in SPLITS:
+        rows = sorted(by_split[split], key=lambda r: r["id"])
+        with open(OUT / f"{split}.jsonl", "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps({**r, "split": split}, ensure_ascii=False) + "\n")
+        print(f"{split}: {len(rows)} records, {sum(r['label'] for r in rows)} positive")
+    (OUT / "build_problems.txt").write_text("\n".join(problems) + "\n")
+    print(f"{len(problems)} problems (see data/corpus/build_problems.txt)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
