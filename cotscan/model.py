@@ -90,6 +90,9 @@ class SpanModel(nn.Module):
             h = self.encoder(mask=mask, hidden=hidden, start=self.config.frozen_layers)
         return self.head(pool_spans(h, owner, n_spans))
 
+    def forward(self, *args, **kwargs) -> torch.Tensor:  # DDP calls forward
+        return self.span_logits(*args, **kwargs)
+
     # ---- trained-weights I/O ------------------------------------------------------------
     def trained_state(self) -> dict[str, torch.Tensor]:
         k = self.config.frozen_layers

@@ -1,0 +1,134 @@
+"""Command line: ``cotscan score | scan | train | eval | report | stress``. Parsing only; the
+work happens in the modules named by each command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _add_model(p):
+    p.add_argument("--model", default=None, help="model folder or shipped name (default: shipped)")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ... (default: auto)")
+    p.add_argument("--batch-size", type=int, default=None, help="encoder windows per batch")
+
+
+def cmd_score(a) -> int:
+    from .scanner import Scanner
+
+    text = Path(a.file).read_text(encoding="utf-8") if a.file else (
+        a.text if a.text not in (None, "-") else sys.stdin.read())
+    r = Scanner(a.model, a.device, a.batch_size).score(text)
+    if a.html:
+        Path(a.html).write_text(r.to_html(), encoding="utf-8")
+    if a.json:
+        print(json.dumps(r.to_dict(spans=a.spans, include_text=False), indent=2))
+    else:
+        print(f"score {r.score:.4f}  {'FLAGGED' if r.flagged else 'not flagged'} "
+              f"(threshold {r.threshold:.4f})  detectability {r.detectability:.2f}")
+        for s in r.top_spans(a.top):
+            print(f"  [{s.start}:{s.end}] {s.score:.3f}  {s.text[:160]!r}")
+    return 0
+
+
+def cmd_scan(a) -> int:
+    from .scan import ScanOptions, run_scan
+    from .scanner import Scanner
+
+    opts = ScanOptions(fmt=a.format, text_field=a.text_field, messages_field=a.messages_field,
+                       id_field=a.id_field, spans=a.spans, top_k=a.top, keep=a.keep or ())
+    summary = run_scan(a.inputs, a.output, opts, Scanner(a.model, a.device, a.batch_size),
+                       quiet=a.quiet)
+    if a.summary:
+        Path(a.summary).write_text(json.dumps(summary.to_dict(), indent=2) + "\n")
+    print(summary.line(), file=sys.stderr)
+    return 1 if summary.errored else 0
+
+
+def cmd_train(a) -> int:
+    from .train import TrainConfig, train
+
+    cfg = TrainConfig(epochs=a.epochs, seed=a.seed, batch_windows=a.batch_windows,
+                      frozen_layers=a.frozen_layers, name=a.name)
+    out = train(a.data, a.output, a.validation, cfg, command="cotscan " + " ".join(sys.argv[1:]))
+    print(f"model written to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(a) -> int:
+    from .data import read_jsonl
+    from .evaluate import evaluate, format_report
+    from .scanner import Scanner
+
+    records = read_jsonl(a.data)
+    train_records = read_jsonl(a.train) if a.train else None
+    if train_records is None and not a.no_train_baselines:
+        from .data import load_records
+        train_records = load_records("train")
+    rep = evaluate(records, Scanner(a.model, a.device, a.batch_size), train_records,
+                   baselines=a.baselines.split(",") if a.baselines else (), n_boot=a.bootstrap)
+    rep.pop("_results")
+    print(format_report(rep))
+    if a.json:
+        Path(a.json).write_text(json.dumps(rep, indent=2) + "\n")
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="cotscan", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("score", help="score one transcript (argument, --file, or stdin)")
+    p.add_argument("text", nargs="?", default=None)
+    p.add_argument("--file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--spans", choices=("all", "top", "none"), default="top")
+    p.add_argument("--top", type=int, default=3)
+    p.add_argument("--html", help="write a highlighted HTML view here")
+    _add_model(p)
+    p.set_defaults(fn=cmd_score)
+
+    p = sub.add_parser("scan", help="label every record of eval logs (JSONL out, resumable)")
+    p.add_argument("inputs", nargs="+")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--format", choices=("jsonl", "json", "csv", "parquet", "datasets", "inspect"))
+    p.add_argument("--text-field")
+    p.add_argument("--messages-field")
+    p.add_argument("--id-field", default="id")
+    p.add_argument("--spans", choices=("all", "top", "none"), default="top")
+    p.add_argument("--top", type=int, default=3)
+    p.add_argument("--keep", nargs="*", help="input fields (dotted paths) copied to the output")
+    p.add_argument("--summary", help="write the run summary as JSON here")
+    p.add_argument("--quiet", action="store_true")
+    _add_model(p)
+    p.set_defaults(fn=cmd_scan)
+
+    p = sub.add_parser("train", help="fine-tune a model folder (default data: the corpus)")
+    p.add_argument("--data", help="training JSONL (text, label, optional spans)")
+    p.add_argument("--validation", help="validation JSONL (default: corpus validation split, "
+                   "or 15%% of the --data scenario families)")
+    p.add_argument("-o", "--output", default="models/cotscan-minilm-v1")
+    p.add_argument("--epochs", type=int, default=4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-windows", type=int, default=32)
+    p.add_argument("--frozen-layers", type=int, default=4)
+    p.add_argument("--name", default="cotscan-minilm-v1")
+    p.set_defaults(fn=cmd_train)
+
+    p = sub.add_parser("eval", help="metrics with bootstrap CIs, next to baselines")
+    p.add_argument("data", help="JSONL with text, label, optional spans")
+    p.add_argument("--train", help="train JSONL for the trained baselines (default: corpus train)")
+    p.add_argument("--no-train-baselines", action="store_true")
+    p.add_argument("--baselines", default="keyword,tfidf,frozen_embedding")
+    p.add_argument("--bootstrap", type=int, default=1000)
+    p.add_argument("--json", help="write the report as JSON here")
+    _add_model(p)
+    p.set_defaults(fn=cmd_eval)
+
+    a = ap.parse_args(argv)
+    return a.fn(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

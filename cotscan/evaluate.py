@@ -1,0 +1,118 @@
+"""``cotscan eval``: the model and the baselines on one labeled set, side by side, with
+bootstrap 95% intervals; also on the hard-negative subset (positives + hard negatives)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from . import metrics as M
+from .data import is_hard_negative
+
+BASELINES = ("keyword", "tfidf", "frozen_embedding")
+
+
+def _ranking_metrics(y, s, n_boot: int, seed: int) -> dict:
+    y, s = np.asarray(y), np.asarray(s, dtype=float)
+    out = {}
+    for name, fn in (("auroc", M.auroc), ("auprc", M.auprc),
+                     ("tpr@1%fpr", lambda a, b: M.tpr_at_fpr(a, b, 0.01)),
+                     ("tpr@5%fpr", lambda a, b: M.tpr_at_fpr(a, b, 0.05))):
+        out[name] = M.bootstrap_ci(fn, y, s, n=n_boot, seed=seed, stratify=y)
+    return out
+
+
+def model_metrics(results, records, n_boot: int = 1000, seed: int = 0) -> dict:
+    y = np.array([r["label"] for r in records])
+    p = np.array([res.score for res in results])
+    thr = results[0].threshold
+    out = _ranking_metrics(y, p, n_boot, seed)
+    out["accuracy@thr"] = M.bootstrap_ci(lambda a, b: M.accuracy_at(a, b, thr), y, p,
+                                         n=n_boot, seed=seed, stratify=y)
+    out["fpr@thr"] = M.bootstrap_ci(lambda a, b: M.fpr_at(a, b, thr), y, p, n=n_boot,
+                                    seed=seed, stratify=y)
+    out["ece"] = M.bootstrap_ci(M.ece, y, p, n=n_boot, seed=seed, stratify=y)
+    pos = [i for i, r in enumerate(records) if r["label"] == 1 and r.get("spans")]
+    if pos:
+        texts = [records[i]["text"] for i in pos]
+        gold = [[(s["start"], s["end"]) for s in records[i]["spans"]] for i in pos]
+        pred = [[(s.start, s.end) for s in results[i].spans if s.score >= thr] for i in pos]
+        f1 = lambda idx: M.span_token_f1([texts[j] for j in idx], [gold[j] for j in idx],  # noqa
+                                         [pred[j] for j in idx])["f1"]
+        idx = np.arange(len(pos))
+        out["span_token_f1"] = M.bootstrap_ci(f1, idx, n=n_boot, seed=seed)
+    return out
+
+
+def baseline_scores(names: Sequence[str], train_records, records) -> dict[str, np.ndarray]:
+    from .baselines import FrozenEmbeddingBaseline, KeywordBaseline, TfidfBaseline
+
+    X = [r["text"] for r in records]
+    Xt = [r["text"] for r in train_records or []]
+    yt = [r["label"] for r in train_records or []]
+    out = {}
+    for name in names:
+        if name == "keyword":
+            est = KeywordBaseline().fit()
+        elif not Xt:
+            continue  # trained baselines need training data
+        elif name == "tfidf":
+            est = TfidfBaseline().fit(Xt, yt)
+        elif name == "frozen_embedding":
+            est = FrozenEmbeddingBaseline().fit(Xt, yt)
+        else:
+            raise ValueError(f"unknown baseline {name!r}")
+        out[name] = est.decision_function(X)
+    return out
+
+
+def evaluate(records: list[dict], scanner=None, train_records: list[dict] | None = None,
+             baselines: Sequence[str] = BASELINES, n_boot: int = 1000, seed: int = 0,
+             subsets: bool = True) -> dict:
+    """Metrics for the model (``scanner``; default shipped model) and the baselines."""
+    from .scanner import Scanner
+
+    scanner = scanner or Scanner()
+    results = list(scanner.score_many(r["text"] for r in records))
+    base = baseline_scores(baselines, train_records, records)
+    report = {"n": len(records), "n_positive": int(sum(r["label"] for r in records)),
+              "model_name": scanner.name, "threshold": results[0].threshold,
+              "all": {"model": model_metrics(results, records, n_boot, seed)}}
+    y = [r["label"] for r in records]
+    for name, s in base.items():
+        report["all"][name] = _ranking_metrics(y, s, n_boot, seed)
+    if subsets and any(r.get("category") for r in records):
+        idx = [i for i, r in enumerate(records) if r["label"] == 1 or is_hard_negative(r)]
+        sub = [records[i] for i in idx]
+        report["hard_negatives"] = {"n": len(sub), "model": model_metrics(
+            [results[i] for i in idx], sub, n_boot, seed)}
+        for name, s in base.items():
+            report["hard_negatives"][name] = _ranking_metrics(
+                [r["label"] for r in sub], np.asarray(s)[idx], n_boot, seed)
+    report["_results"] = results
+    return report
+
+
+def format_report(report: dict) -> str:
+    """Plain-text table: one row per (subset, system), point [low, high] per metric."""
+    cols = ["auroc", "auprc", "tpr@1%fpr", "tpr@5%fpr", "accuracy@thr", "fpr@thr", "ece",
+            "span_token_f1"]
+    lines = [f"n={report['n']} (positives {report['n_positive']}), model {report['model_name']}, "
+             f"threshold {report['threshold']:.4f}"]
+    head = f"{'subset':<15}{'system':<18}" + "".join(f"{c:>22}" for c in cols)
+    lines.append(head)
+    for subset in ("all", "hard_negatives"):
+        if subset not in report:
+            continue
+        for system, m in report[subset].items():
+            if system == "n":
+                continue
+            cells = []
+            for c in cols:
+                if c in m:
+                    p, lo, hi = m[c]
+                    cells.append(f"{p:.3f} [{lo:.3f},{hi:.3f}]".rjust(22))
+                else:
+                    cells.append("-".rjust(22))
+            lines.append(f"{subset:<15}{system:<18}" + "".join(cells))
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""Evaluation metrics: thin, pure wrappers over scikit-learn plus span token-F1 and bootstrap
+intervals. All take arrays; none touch a model.
+
+>>> auroc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+0.75
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+import numpy as np
+from sklearn import metrics as skm
+
+WORD_RE = re.compile(r"\w+")
+
+
+def auroc(y, s) -> float:
+    return float(skm.roc_auc_score(y, s))
+
+
+def auprc(y, s) -> float:
+    return float(skm.average_precision_score(y, s))
+
+
+def tpr_at_fpr(y, s, fpr: float) -> float:
+    """Highest TPR whose FPR is <= ``fpr`` (interpolation-free, from the ROC curve)."""
+    f, t, _ = skm.roc_curve(y, s)
+    ok = f <= fpr + 1e-12
+    return float(t[ok].max()) if ok.any() else 0.0
+
+
+def accuracy_at(y, s, threshold: float) -> float:
+    return float(np.mean((np.asarray(s) >= threshold) == np.asarray(y, dtype=bool)))
+
+
+def fpr_at(y, s, threshold: float) -> float:
+    y, s = np.asarray(y), np.asarray(s)
+    return float(np.mean(s[y == 0] >= threshold))
+
+
+def ece(y, p, bins: int = 10) -> float:
+    """Expected calibration error with equal-width bins."""
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.mean() * abs(y[m].mean() - p[m].mean())
+    return float(total)
+
+
+def _word_mask(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each word of ``text``: does it overlap one of ``spans``?"""
+    words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    out = np.zeros(len(words), dtype=bool)
+    for i, (a, b) in enumerate(words):
+        out[i] = any(a < e and s < b for s, e in spans)
+    return out
+
+
+def span_token_f1(texts: Sequence[str], gold: Sequence[Sequence[tuple[int, int]]],
+                  pred: Sequence[Sequence[tuple[int, int]]]) -> dict:
+    """Micro-averaged word-level precision / recall / F1 of predicted evidence spans."""
+    tp = fp = fn = 0
+    for text, g, p in zip(texts, gold, pred):
+        gm, pm = _word_mask(text, g), _word_mask(text, p)
+        tp += int((gm & pm).sum())
+        fp += int((~gm & pm).sum())
+        fn += int((gm & ~pm).sum())
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"precision": prec, "recall": rec, "f1": f1}
+
+
+def bootstrap_ci(fn: Callable[..., float], *arrays, n: int = 1000, seed: int = 0,
+                 alpha: float = 0.05, stratify=None) -> tuple[float, float, float]:
+    """(point, low, high): percentile bootstrap over rows shared by ``arrays``. With
+    ``stratify`` (e.g. the labels), resampling keeps class counts fixed so AUROC is defined."""
+    arrays = [np.asarray(a, dtype=object) if np.asarray(a).dtype == object else np.asarray(a)
+              for a in arrays]
+    point = fn(*arrays)
+    rng = np.random.default_rng(seed)
+    m = len(arrays[0])
+    groups = [np.arange(m)] if stratify is None else [
+        np.flatnonzero(np.asarray(stratify) == v) for v in np.unique(stratify)]
+    stats = []
+    for _ in range(n):
+        idx = np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups])
+        try:
+            stats.append(fn(*[a[idx] for a in arrays]))
+        except ValueError:
+            continue
+    lo, hi = np.quantile(stats, [alpha / 2, 1 - alpha / 2]) if stats else (np.nan, np.nan)
+    return float(point), float(lo), float(hi)

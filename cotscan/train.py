@@ -1,0 +1,308 @@
+"""Fine-tune the span model: corpus (or a user's JSONL) -> model folder.
+
+Recipe (fits the 60-minute, 2-core CPU budget): the lower ``frozen_layers`` encoder layers keep
+the base weights, so their output for every training window is computed once and cached (fp16);
+each step then runs only the upper layers and the span head. Loss = span BCE on sentences that
+overlap marked evidence + a multiple-instance BCE on the transcript's max span logit (so
+records without span labels still train). Early stopping on validation AUROC; then Platt
+calibration and the 1%-FPR operating threshold on validation.
+
+Runs the same on one or many GPUs: ``accelerate launch -m cotscan train ...`` (batches are
+dealt out by rank; gradients all-reduced by DDP).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .calibrate import fit_calibration
+from .data import read_jsonl, validate
+from .metrics import auroc
+from .model import ModelConfig, SpanModel
+from .windows import prepare_texts
+
+@dataclass
+class TrainConfig:
+    epochs: int = 4
+    batch_windows: int = 32      # encoder windows per step (per process)
+    lr_encoder: float = 6e-5
+    lr_head: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06         # share of steps with linear warm-up
+    span_pos_weight: float = 2.0
+    mil_weight: float = 1.0
+    patience: int = 2            # epochs without validation AUROC gain before stopping
+    seed: int = 0
+    target_fpr: float = 0.01
+    frozen_layers: int = 4
+    window: int = 256
+    overlap: int = 64
+    max_span_chars: int = 400
+    name: str = "cotscan-minilm-v1"
+    version: str = "1.0.0"
+
+
+@dataclass
+class Item:
+    label: int
+    span_labels: np.ndarray   # float per span; -1 = unknown (no span annotation)
+    ids: torch.Tensor
+    mask: torch.Tensor
+    owner: torch.Tensor
+    n_spans: int
+    hidden: torch.Tensor | None = None
+
+
+def span_labels(segments, evidence: list[dict] | None, label: int) -> np.ndarray:
+    """1 for segments mostly inside marked evidence (or covering most of one), 0 otherwise;
+    -1 everywhere for a positive without annotated spans."""
+    if label == 0:
+        return np.zeros(len(segments), dtype=np.float32)
+    if not evidence:
+        return np.full(len(segments), -1.0, dtype=np.float32)
+    out = np.zeros(len(segments), dtype=np.float32)
+    for i, s in enumerate(segments):
+        for e in evidence:
+            ov = min(s.end, e["end"]) - max(s.start, e["start"])
+            if ov > 0 and (ov >= 0.5 * (s.end - s.start) or ov >= 0.5 * (e["end"] - e["start"])):
+                out[i] = 1.0
+    return out
+
+
+def _load(data) -> list[dict]:
+    if data is None:
+        return []
+    if isinstance(data, (str, Path)):
+        return read_jsonl(data)
+    return list(data)
+
+
+def data_hash(*record_lists: list[dict]) -> str:
+    h = hashlib.sha256()
+    for records in record_lists:
+        for r in records:
+            h.update(json.dumps([r["text"], r["label"], r.get("spans") or []]).encode())
+    return h.hexdigest()
+
+
+def split_validation(records: list[dict], share: float, seed: int):
+    """Hold out whole scenario families (or ids) for validation."""
+    groups = sorted({r.get("scenario") or r.get("id") or str(i) for i, r in enumerate(records)})
+    random.Random(seed).shuffle(groups)
+    val = set(groups[:max(1, int(len(groups) * share))])
+    key = lambda i, r: r.get("scenario") or r.get("id") or str(i)  # noqa: E731
+    return ([r for i, r in enumerate(records) if key(i, r) not in val],
+            [r for i, r in enumerate(records) if key(i, r) in val])
+
+
+def make_items(model: SpanModel, records: list[dict], cfg: TrainConfig) -> list[Item]:
+    prepped = prepare_texts([r["text"] for r in records], model.tokenizer, cfg.window,
+                            cfg.overlap, cfg.max_span_chars)
+    items = []
+    for r, (segs, win) in zip(records, prepped):
+        L = int(win.mask.sum(1).max())
+        items.append(Item(int(r["label"]), span_labels(segs, r.get("spans"), int(r["label"])),
+                          torch.from_numpy(win.ids[:, :L]), torch.from_numpy(win.mask[:, :L]),
+                          torch.from_numpy(win.owner_span[:, :L]), win.n_spans))
+    return items
+
+
+@torch.inference_mode()
+def cache_frozen(model: SpanModel, items: list[Item], device, batch: int = 64) -> None:
+    """Run the frozen lower layers once per window; keep their output (fp16)."""
+    k = model.config.frozen_layers
+    enc = model.encoder.eval()
+    for it in items:
+        outs = []
+        for b in range(0, len(it.ids), batch):
+            ids = it.ids[b:b + batch].to(device)
+            mask = it.mask[b:b + batch].to(device)
+            outs.append(enc(ids, mask, stop=k).to(torch.float16))
+        it.hidden = torch.cat(outs)
+
+
+def batches(items: list[Item], max_windows: int, rng: random.Random) -> list[list[int]]:
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    out, cur, n = [], [], 0
+    for i in order:
+        w = len(items[i].ids)
+        if cur and n + w > max_windows:
+            out.append(cur)
+            cur, n = [], 0
+        cur.append(i)
+        n += w
+    if cur:
+        out.append(cur)
+    return out
+
+
+def collate(items: list[Item], idx: list[int], device):
+    L = max(items[i].ids.shape[1] for i in idx)
+    pad = lambda t, v: F.pad(t, (0, L - t.shape[1]), value=v)  # noqa: E731
+    hid = torch.cat([F.pad(items[i].hidden, (0, 0, 0, L - items[i].hidden.shape[1]))
+                     for i in idx]).to(device).float()
+    mask = torch.cat([pad(items[i].mask, 0) for i in idx]).to(device)
+    owners, base = [], 0
+    for i in idx:
+        o = pad(items[i].owner, -1)
+        owners.append(torch.where(o >= 0, o + base, o))
+        base += items[i].n_spans
+    owner = torch.cat(owners).to(device)
+    span_y = torch.from_numpy(np.concatenate([items[i].span_labels for i in idx])).to(device)
+    starts = np.cumsum([0] + [items[i].n_spans for i in idx])
+    y = torch.tensor([items[i].label for i in idx], dtype=torch.float32, device=device)
+    return hid, mask, owner, base, span_y, starts, y
+
+
+def transcript_logits(span_logits: torch.Tensor, starts) -> torch.Tensor:
+    return torch.stack([span_logits[a:b].max() for a, b in zip(starts[:-1], starts[1:])])
+
+
+def loss_fn(logits, span_y, starts, y, cfg: TrainConfig) -> torch.Tensor:
+    known = span_y >= 0
+    span_loss = F.binary_cross_entropy_with_logits(
+        logits[known], span_y[known],
+        pos_weight=torch.tensor(cfg.span_pos_weight, device=logits.device)) if known.any() \
+        else logits.sum() * 0
+    mil = F.binary_cross_entropy_with_logits(transcript_logits(logits, starts), y)
+    return span_loss + cfg.mil_weight * mil
+
+
+@torch.inference_mode()
+def predict_items(model: SpanModel, items: list[Item], device, max_windows: int = 64):
+    """(transcript logits, per-item span logits) using the cached lower layers."""
+    model.eval()
+    out_t, out_s = [], []
+    for b in _sequential(items, max_windows):
+        hid, mask, owner, n, _, starts, _ = collate(items, b, device)
+        lg = model.span_logits(None, mask, owner, n, hidden=hid)
+        out_t.append(transcript_logits(lg, starts).float().cpu())
+        out_s.extend(lg[a:c].float().cpu().numpy() for a, c in zip(starts[:-1], starts[1:]))
+    return torch.cat(out_t).numpy(), out_s
+
+
+def _sequential(items: list[Item], max_windows: int) -> list[list[int]]:
+    out, cur, n = [], [], 0
+    for i, it in enumerate(items):
+        if cur and n + len(it.ids) > max_windows:
+            out.append(cur)
+            cur, n = [], 0
+        cur.append(i)
+        n += len(it.ids)
+    return out + ([cur] if cur else [])
+
+
+def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
+          validation_data=None, config: TrainConfig | None = None,
+          command: str | None = None) -> Path:
+    """Fine-tune on ``train_data`` (JSONL path or records with ``text``, ``label``, optional
+    ``spans``; default: the corpus train split) and write a model folder to ``output_dir``.
+    Validation: ``validation_data``, else the corpus validation split when training on the
+    corpus, else 15% of the scenario families of ``train_data``."""
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+
+    cfg = config or TrainConfig()
+    acc = Accelerator()
+    set_seed(cfg.seed)
+    t0 = time.time()
+    if train_data is None:
+        from .data import load_records
+        train_recs, val_recs = load_records("train"), load_records("validation")
+    else:
+        train_recs, val_recs = _load(train_data), _load(validation_data)
+        if not val_recs:
+            train_recs, val_recs = split_validation(train_recs, 0.15, cfg.seed)
+    for name, recs in (("train", train_recs), ("validation", val_recs)):
+        problems = validate(recs, corpus=False)
+        if problems:
+            raise ValueError(f"{name} data has {len(problems)} problems, e.g. {problems[:3]}")
+        if len({r["label"] for r in recs}) < 2:
+            raise ValueError(f"{name} data needs both labels")
+    mcfg = ModelConfig(name=cfg.name, version=cfg.version, window=cfg.window,
+                       overlap=cfg.overlap, frozen_layers=cfg.frozen_layers,
+                       max_span_chars=cfg.max_span_chars)
+    model = SpanModel(mcfg)
+    device = acc.device
+    for p in model.encoder.parameters():
+        p.requires_grad_(False)
+    trainable = [p for layer in model.encoder.layers[cfg.frozen_layers:] for p in layer.parameters()]
+    for p in trainable:
+        p.requires_grad_(True)
+    model.to(device)
+    tr_items, va_items = make_items(model, train_recs, cfg), make_items(model, val_recs, cfg)
+    cache_frozen(model, tr_items, device)
+    cache_frozen(model, va_items, device)
+    t_cache = time.time() - t0
+    acc.print(f"prepared {len(tr_items)} train / {len(va_items)} validation transcripts, "
+              f"{sum(len(i.ids) for i in tr_items)} train windows, in {t_cache:.0f}s")
+    opt = torch.optim.AdamW([
+        {"params": trainable, "lr": cfg.lr_encoder},
+        {"params": list(model.head.parameters()), "lr": cfg.lr_head}],
+        weight_decay=cfg.weight_decay)
+    rng = random.Random(cfg.seed)
+    steps_per_epoch = math.ceil(len(batches(tr_items, cfg.batch_windows, random.Random(0)))
+                                / acc.num_processes)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(cfg.warmup * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    ddp_model, opt = acc.prepare(model, opt)
+    best, best_auc, bad, history = None, -1.0, 0, []
+    for epoch in range(cfg.epochs):
+        ddp_model.train()
+        model.encoder.layers[:cfg.frozen_layers].eval()
+        bl = batches(tr_items, cfg.batch_windows, rng)
+        bl = bl[:len(bl) - len(bl) % acc.num_processes] or bl
+        mine = bl[acc.process_index::acc.num_processes]
+        te, losses = time.time(), []
+        for b in mine:
+            hid, mask, owner, n, span_y, starts, y = collate(tr_items, b, device)
+            logits = ddp_model(None, mask, owner, n, hidden=hid)
+            loss = loss_fn(logits, span_y, starts, y, cfg)
+            acc.backward(loss)
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            losses.append(float(loss))
+        val_logits, _ = predict_items(model, va_items, device)
+        val_auc = auroc([i.label for i in va_items], val_logits)
+        history.append({"epoch": epoch + 1, "loss": float(np.mean(losses)),
+                        "val_auroc": val_auc, "seconds": time.time() - te})
+        acc.print(f"epoch {epoch + 1}: loss {np.mean(losses):.4f}  val AUROC {val_auc:.4f}  "
+                  f"({time.time() - te:.0f}s)")
+        if val_auc > best_auc + 1e-4:
+            best_auc, bad = val_auc, 0
+            best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            bad += 1
+            if bad >= cfg.patience:
+                break
+    model.load_state_dict(best)
+    val_logits, _ = predict_items(model, va_items, device)
+    model.calibration = fit_calibration(val_logits, [i.label for i in va_items], cfg.target_fpr)
+    out = Path(output_dir)
+    if acc.is_main_process:
+        model.to("cpu").save(out)
+        report = {"train_config": asdict(cfg), "history": history, "best_val_auroc": best_auc,
+                  "n_train": len(train_recs), "n_validation": len(val_recs),
+                  "train_data_sha256": data_hash(train_recs),
+                  "validation_data_sha256": data_hash(val_recs),
+                  "seconds_total": time.time() - t0, "seconds_cache": t_cache,
+                  "device": str(device), "processes": acc.num_processes,
+                  "torch_threads": torch.get_num_threads(),
+                  "command": command or " ".join(sys.argv)}
+        (out / "train_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    acc.wait_for_everyone()
+    return out
