@@ -244,8 +244,9 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
     cache_frozen(model, tr_items, device)
     cache_frozen(model, va_items, device)
     t_cache = time.time() - t0
-    acc.print(f"prepared {len(tr_items)} train / {len(va_items)} validation transcripts, "
-              f"{sum(len(i.ids) for i in tr_items)} train windows, in {t_cache:.0f}s")
+    say = lambda msg: acc.print(msg, flush=True)  # noqa: E731
+    say(f"prepared {len(tr_items)} train / {len(va_items)} validation transcripts, "
+        f"{sum(len(i.ids) for i in tr_items)} train windows, in {t_cache:.0f}s")
     opt = torch.optim.AdamW([
         {"params": trainable, "lr": cfg.lr_encoder},
         {"params": list(model.head.parameters()), "lr": cfg.lr_head}],
@@ -275,13 +276,13 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
             opt.step()
             sched.step()
             opt.zero_grad()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
         val_logits, _ = predict_items(model, va_items, device)
         val_auc = auroc([i.label for i in va_items], val_logits)
         history.append({"epoch": epoch + 1, "loss": float(np.mean(losses)),
                         "val_auroc": val_auc, "seconds": time.time() - te})
-        acc.print(f"epoch {epoch + 1}: loss {np.mean(losses):.4f}  val AUROC {val_auc:.4f}  "
-                  f"({time.time() - te:.0f}s)")
+        say(f"epoch {epoch + 1}: loss {np.mean(losses):.4f}  val AUROC {val_auc:.4f}  "
+            f"({time.time() - te:.0f}s)")
         if val_auc > best_auc + 1e-4:
             best_auc, bad = val_auc, 0
             best = {k: v.detach().clone() for k, v in model.state_dict().items()}

@@ -1,0 +1,82 @@
+"""The corpus: validator on every record, splits, no cross-split near-duplicates, minimums."""
+from collections import Counter
+
+import pytest
+
+from cotscan.data import (SPLITS, is_hard_negative, load_corpus, load_records, near_duplicates,
+                          validate)
+
+
+@pytest.fixture(scope="module")
+def records():
+    return load_records()
+
+
+def test_validator_passes_on_whole_corpus(records):
+    assert validate(records) == []
+
+
+def test_validator_catches_broken_records(records):
+    pos = next(r for r in records if r["label"] == 1)
+    neg = next(r for r in records if r["label"] == 0)
+    bad = [
+        {**pos, "id": "x1", "spans": []},                                   # positive, no span
+        {**neg, "id": "x2", "spans": [{"start": 0, "end": 5}]},             # negative with span
+        {**pos, "id": "x3", "spans": [{"start": 0, "end": 10 ** 7}]},       # outside text
+        {**neg, "id": "x4", "category": "pos_subtle"},                      # category/label
+        {**neg, "id": "x4"},                                                 # duplicate id
+        {**neg, "id": "x5", "pair_id": "lonely"},                            # incomplete pair
+    ]
+    problems = validate(bad)
+    for key in ("x1", "x2", "x3", "duplicate id x4", "lonely"):
+        assert any(key in p for p in problems), key
+
+
+def test_span_text_is_clean_sentences(records):
+    for r in records:
+        for s in r["spans"]:
+            piece = r["text"][s["start"]:s["end"]]
+            assert piece == piece.strip() and "<" not in piece[:1]
+
+
+def test_no_scenario_in_two_splits(records):
+    seen = {}
+    for r in records:
+        assert seen.setdefault(r["scenario"], r["split"]) == r["split"], r["scenario"]
+
+
+def test_no_near_duplicates_across_splits(records):
+    by = {s: [r["text"] for r in records if r["split"] == s] for s in SPLITS}
+    for a, b in (("train", "validation"), ("train", "test"), ("validation", "test")):
+        dups = near_duplicates(by[a], by[b], threshold=0.5)
+        assert dups == [], f"{len(dups)} near-duplicates between {a} and {b}"
+
+
+def test_minimums(records):
+    n = len(records)
+    pos = [r for r in records if r["label"] == 1]
+    hard = [r for r in records if is_hard_negative(r)]
+    pairs = Counter(r["pair_id"] for r in records if r["pair_id"])
+    cpairs = Counter(r["condition_pair_id"] for r in records if r["condition_pair_id"])
+    authored = sum(r["source"] == "authored" for r in records)
+    assert n >= 3000 and len(pos) >= 1000 and len(hard) >= 1500
+    assert sum(v == 2 for v in pairs.values()) >= 500
+    assert sum(v == 2 for v in cpairs.values()) >= 300
+    assert len({r["scenario"] for r in records}) >= 60
+    assert len({r["style"] for r in records}) >= 6
+    assert authored >= 1200 and authored >= n / 2
+    lengths = [len(r["text"]) for r in records]
+    assert min(lengths) >= 250 and max(lengths) <= 15_000
+    assert sum(x > 6000 for x in lengths) >= 0.10 * n
+    test_share = sum(r["split"] == "test" for r in records) / n
+    assert test_share >= 0.15
+    # generated records are never the only source of a category
+    by_cat = Counter((r["category"], r["source"]) for r in records)
+    for cat in {r["category"] for r in records}:
+        assert by_cat[(cat, "authored")] > 0, cat
+
+
+def test_load_corpus_is_datasetdict():
+    dd = load_corpus()
+    assert set(dd) == set(SPLITS)
+    assert {"id", "text", "label", "spans", "scenario", "split"} <= set(dd["train"].column_names)
