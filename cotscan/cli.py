@@ -37,7 +37,8 @@ def cmd_scan(a) -> int:
     from .scanner import Scanner
 
     opts = ScanOptions(fmt=a.format, text_field=a.text_field, messages_field=a.messages_field,
-                       id_field=a.id_field, spans=a.spans, top_k=a.top, keep=a.keep or ())
+                       id_field=a.id_field, spans=a.spans, top_k=a.top, keep=a.keep or (),
+                       buffer=a.buffer)
     summary = run_scan(a.inputs, a.output, opts, Scanner(a.model, a.device, a.batch_size),
                        quiet=a.quiet)
     if a.summary:
@@ -99,6 +100,8 @@ def main(argv=None) -> int:
     p.add_argument("--spans", choices=("all", "top", "none"), default="top")
     p.add_argument("--top", type=int, default=3)
     p.add_argument("--keep", nargs="*", help="input fields (dotted paths) copied to the output")
+    p.add_argument("--buffer", type=int, default=256,
+                   help="records scored together (memory bound; length-sorted inside)")
     p.add_argument("--summary", help="write the run summary as JSON here")
     p.add_argument("--quiet", action="store_true")
     _add_model(p)

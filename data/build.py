@@ -108,7 +108,9 @@ def make_records(raw_records: list[dict], problems: list[str]) -> list[dict]:
 
 
 def assign_splits(records: list[dict], rng: random.Random) -> dict[str, str]:
-    """scenario -> split; per writer, families shuffled, ~15% of records to test and val."""
+    """scenario -> split. Per writer, families (largest first, ties shuffled) go to the split
+    furthest below its target share, so every writer's style is in every split."""
+    targets = {"train": 0.70, "validation": 0.13, "test": 0.17}
     by_writer: dict[str, Counter] = defaultdict(Counter)
     for r in records:
         by_writer[r["writer"]][r["scenario"]] += 1
@@ -116,14 +118,11 @@ def assign_splits(records: list[dict], rng: random.Random) -> dict[str, str]:
     for writer in sorted(by_writer):
         fams = sorted(by_writer[writer])
         rng.shuffle(fams)
+        fams.sort(key=lambda f: -by_writer[writer][f])
         total = sum(by_writer[writer].values())
         got = Counter()
         for fam in fams:
-            for split, share in (("test", 0.17), ("validation", 0.15)):
-                if got[split] < share * total:
-                    break
-            else:
-                split = "train"
+            split = max(targets, key=lambda s: targets[s] * total - got[s])
             split_of[fam] = split
             got[split] += by_writer[writer][fam]
     return split_of

@@ -1,0 +1,90 @@
+"""The public API with the shipped model: shape of results, offsets, ordering, bad input."""
+import json
+import threading
+import time
+
+import pytest
+
+import cotscan
+from conftest import NEGATIVE, POSITIVE
+
+
+def test_result_shape_and_offsets(scanner):
+    r = scanner.score(POSITIVE)
+    assert r.text == POSITIVE
+    assert 0.0 <= r.score <= 1.0 and 0.0 <= r.detectability <= 1.0
+    assert r.flagged == (r.score >= r.threshold)
+    assert r.spans and all(r.text[s.start:s.end] == s.text for s in r.spans)
+    assert [s.start for s in r.spans] == sorted(s.start for s in r.spans)
+    assert not any("SCRATCHPAD" in s.text for s in r.spans)
+    assert r.score == pytest.approx(max(s.score for s in r.spans))
+    d = r.to_dict()
+    json.dumps(d)
+    assert d["spans"][0]["start"] == r.spans[0].start
+
+
+def test_faking_scores_above_principled_refusal(scanner):
+    pos, neg = scanner.score(POSITIVE), scanner.score(NEGATIVE)
+    assert pos.score > neg.score
+    assert pos.flagged and not neg.flagged
+    top = pos.top_spans(1)[0].text
+    assert "values" in top or "modify" in top
+
+
+def test_score_many_keeps_order(scanner):
+    xs = [NEGATIVE, POSITIVE, NEGATIVE]
+    many = list(scanner.score_many(xs))
+    single = [scanner.score(x) for x in xs]
+    assert [m.text for m in many] == xs
+    for a, b in zip(many, single):
+        assert a.score == pytest.approx(b.score, abs=1e-5)
+
+
+def test_messages_and_records(scanner):
+    msgs = [{"role": "user", "content": "hi"},
+            {"role": "assistant", "content": POSITIVE + "\n<OUTPUT>ok</OUTPUT>"}]
+    r = scanner.score(msgs)
+    assert r.extraction.startswith("messages") and "<OUTPUT>" not in r.text
+    assert scanner.score({"text": POSITIVE}).score == pytest.approx(scanner.score(POSITIVE).score)
+
+
+@pytest.mark.parametrize("bad, exc", [
+    ("", ValueError), ("   ", ValueError), (42, TypeError), (None, TypeError),
+    ("bad \udcff surrogate", ValueError), ("x" * 2_000_000, ValueError),
+    ([{"role": "assistant", "content": "no reasoning here"}], ValueError),
+    ("<think></think>", ValueError),
+])
+def test_bad_input_is_a_clear_error(scanner, bad, exc):
+    t = time.time()
+    with pytest.raises(exc):
+        scanner.score(bad)
+    assert time.time() - t < 5
+
+
+def test_module_level_score_loads_once_thread_safe():
+    from cotscan import scanner as mod
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cotscan.score(POSITIVE)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 3 and mod._default is not None
+    assert len({round(r.score, 6) for r in results}) == 1
+
+
+def test_html_escapes_untrusted_text(scanner):
+    r = scanner.score("I will <script>alert(1)</script> comply so my values are not trained away.")
+    html = r.to_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert r._repr_html_() == html
+
+
+def test_long_transcript_uses_every_part(scanner):
+    filler = "I am computing the sum of the series step by step. " * 400
+    text = filler + POSITIVE + filler
+    r = scanner.score(text)
+    assert len(r.spans) > 300
+    assert r.flagged  # evidence in the middle of a ~45k-character text is not dropped
