@@ -20,6 +20,11 @@ class Calibration:
     target_fpr: float = 0.01
     validation_fpr: float | None = None
     n_validation: int | None = None
+    span_threshold: float | None = None  # evidence spans: score >= this (max span F1 on val)
+
+    @property
+    def evidence_threshold(self) -> float:
+        return self.threshold if self.span_threshold is None else self.span_threshold
 
     def __call__(self, logits):
         z = np.asarray(logits, dtype=np.float64) * self.a + self.b

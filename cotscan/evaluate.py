@@ -36,7 +36,7 @@ def model_metrics(results, records, n_boot: int = 1000, seed: int = 0) -> dict:
     if pos:
         texts = [records[i]["text"] for i in pos]
         gold = [[(s["start"], s["end"]) for s in records[i]["spans"]] for i in pos]
-        pred = [[(s.start, s.end) for s in results[i].spans if s.score >= thr] for i in pos]
+        pred = [[(s.start, s.end) for s in results[i].evidence] for i in pos]
         f1 = lambda idx: M.span_token_f1([texts[j] for j in idx], [gold[j] for j in idx],  # noqa
                                          [pred[j] for j in idx])["f1"]
         idx = np.arange(len(pos))

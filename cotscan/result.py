@@ -42,6 +42,7 @@ class Result:
     model: str = ""
     extraction: str = "text"
     condition: str | None = None
+    evidence_threshold: float | None = None
     meta: dict = field(default_factory=dict)
 
     def top_spans(self, k: int = 3) -> list[Span]:
@@ -49,8 +50,10 @@ class Result:
 
     @property
     def evidence(self) -> list[Span]:
-        """Spans that alone cross the threshold."""
-        return [s for s in self.spans if s.score >= self.threshold]
+        """Spans marked as evidence: score >= ``evidence_threshold`` (chosen on validation for
+        span F1; falls back to ``threshold``)."""
+        thr = self.threshold if self.evidence_threshold is None else self.evidence_threshold
+        return [s for s in self.spans if s.score >= thr]
 
     def to_dict(self, spans: str = "all", k: int = 3, include_text: bool = True) -> dict:
         """``spans``: ``all`` | ``top`` (top-k by score) | ``none``."""
@@ -59,6 +62,8 @@ class Result:
              "threshold": round(self.threshold, 6),
              "detectability": round(self.detectability, 6), "model": self.model,
              "extraction": self.extraction, "condition": self.condition,
+             "evidence_threshold": None if self.evidence_threshold is None
+             else round(self.evidence_threshold, 6),
              "spans": [s.to_dict() for s in chosen]}
         if include_text:
             d["text"] = self.text
@@ -68,10 +73,11 @@ class Result:
     def to_html(self) -> str:
         """Self-contained HTML: spans shaded by score; all text escaped."""
         parts, pos = [], 0
+        ev = self.threshold if self.evidence_threshold is None else self.evidence_threshold
         for s in self.spans:
             parts.append(html.escape(self.text[pos:s.start]))
-            alpha = min(1.0, s.score / max(self.threshold, 1e-6)) * 0.6
-            border = "border-bottom:2px solid #b00;" if s.score >= self.threshold else ""
+            alpha = min(1.0, s.score / max(ev, 1e-6)) * 0.6
+            border = "border-bottom:2px solid #b00;" if s.score >= ev else ""
             parts.append(f'<span title="score {s.score:.3f}" style="background:rgba(220,40,40,'
                          f'{alpha:.2f});{border}">{html.escape(s.text)}</span>')
             pos = s.end

@@ -100,7 +100,8 @@ class Scanner:
         return Result(text=text, score=score, flagged=score >= cal.threshold,
                       threshold=cal.threshold, spans=spans,
                       detectability=detectability(probs, cal.threshold), model=self.name,
-                      extraction=p.transcript.extraction, condition=p.transcript.condition)
+                      extraction=p.transcript.extraction, condition=p.transcript.condition,
+                      evidence_threshold=cal.evidence_threshold)
 
     # ---- public ---------------------------------------------------------------------------
     def score(self, x: Any) -> Result:

@@ -32,18 +32,20 @@ from .windows import prepare_texts
 
 @dataclass
 class TrainConfig:
-    epochs: int = 4
+    epochs: int = 3
     batch_windows: int = 32      # encoder windows per step (per process)
-    lr_encoder: float = 6e-5
+    lr_encoder: float = 1e-4
     lr_head: float = 1e-3
     weight_decay: float = 0.01
     warmup: float = 0.06         # share of steps with linear warm-up
     span_pos_weight: float = 2.0
     mil_weight: float = 1.0
     patience: int = 2            # epochs without validation AUROC gain before stopping
+    max_windows_per_item: int = 4  # per epoch, long transcripts train on their evidence
+                                   # windows + random others up to this many (CPU budget)
     seed: int = 0
     target_fpr: float = 0.01
-    frozen_layers: int = 4
+    frozen_layers: int = 3
     window: int = 256
     overlap: int = 64
     max_span_chars: int = 400
@@ -59,6 +61,9 @@ class Item:
     mask: torch.Tensor
     owner: torch.Tensor
     n_spans: int
+    segments: list
+    text: str
+    gold: list
     hidden: torch.Tensor | None = None
 
 
@@ -112,7 +117,8 @@ def make_items(model: SpanModel, records: list[dict], cfg: TrainConfig) -> list[
         L = int(win.mask.sum(1).max())
         items.append(Item(int(r["label"]), span_labels(segs, r.get("spans"), int(r["label"])),
                           torch.from_numpy(win.ids[:, :L]), torch.from_numpy(win.mask[:, :L]),
-                          torch.from_numpy(win.owner_span[:, :L]), win.n_spans))
+                          torch.from_numpy(win.owner_span[:, :L]), win.n_spans, segs, r["text"],
+                          r.get("spans") or []))
     return items
 
 
@@ -130,51 +136,68 @@ def cache_frozen(model: SpanModel, items: list[Item], device, batch: int = 64) -
         it.hidden = torch.cat(outs)
 
 
-def batches(items: list[Item], max_windows: int, rng: random.Random) -> list[list[int]]:
+def pick_windows(item: Item, cap: int | None, rng: random.Random) -> list[int]:
+    """All windows, or (for long transcripts) the ones owning evidence + random others."""
+    n = len(item.ids)
+    if cap is None or n <= cap:
+        return list(range(n))
+    ev = set(np.flatnonzero(item.span_labels > 0).tolist())
+    must = [w for w in range(n) if ev and any(int(o) in ev for o in item.owner[w][item.owner[w] >= 0])]
+    rest = [w for w in range(n) if w not in must]
+    rng.shuffle(rest)
+    return sorted(must + rest[:max(0, cap - len(must))])
+
+
+def batches(items: list[Item], max_windows: int, rng: random.Random,
+            cap: int | None = None) -> list[list[tuple[int, list[int]]]]:
+    """Shuffled batches of (item, chosen windows) with at most ``max_windows`` windows."""
     order = list(range(len(items)))
     rng.shuffle(order)
     out, cur, n = [], [], 0
     for i in order:
-        w = len(items[i].ids)
-        if cur and n + w > max_windows:
+        wins = pick_windows(items[i], cap, rng)
+        if cur and n + len(wins) > max_windows:
             out.append(cur)
             cur, n = [], 0
-        cur.append(i)
-        n += w
+        cur.append((i, wins))
+        n += len(wins)
     if cur:
         out.append(cur)
     return out
 
 
-def collate(items: list[Item], idx: list[int], device):
-    L = max(items[i].ids.shape[1] for i in idx)
+def collate(items: list[Item], batch: list[tuple[int, list[int]]], device):
+    L = max(items[i].ids.shape[1] for i, _ in batch)
     pad = lambda t, v: F.pad(t, (0, L - t.shape[1]), value=v)  # noqa: E731
-    hid = torch.cat([F.pad(items[i].hidden, (0, 0, 0, L - items[i].hidden.shape[1]))
-                     for i in idx]).to(device).float()
-    mask = torch.cat([pad(items[i].mask, 0) for i in idx]).to(device)
+    hid = torch.cat([F.pad(items[i].hidden[w], (0, 0, 0, L - items[i].hidden.shape[1]))
+                     for i, w in batch]).to(device).float()
+    mask = torch.cat([pad(items[i].mask[w], 0) for i, w in batch]).to(device)
     owners, base = [], 0
-    for i in idx:
-        o = pad(items[i].owner, -1)
+    for i, w in batch:
+        o = pad(items[i].owner[w], -1)
         owners.append(torch.where(o >= 0, o + base, o))
         base += items[i].n_spans
     owner = torch.cat(owners).to(device)
-    span_y = torch.from_numpy(np.concatenate([items[i].span_labels for i in idx])).to(device)
-    starts = np.cumsum([0] + [items[i].n_spans for i in idx])
-    y = torch.tensor([items[i].label for i in idx], dtype=torch.float32, device=device)
-    return hid, mask, owner, base, span_y, starts, y
+    present = torch.zeros(base, dtype=torch.bool, device=device)
+    present[owner[owner >= 0]] = True  # spans with at least one token in the chosen windows
+    span_y = torch.from_numpy(np.concatenate([items[i].span_labels for i, _ in batch])).to(device)
+    starts = np.cumsum([0] + [items[i].n_spans for i, _ in batch])
+    y = torch.tensor([items[i].label for i, _ in batch], dtype=torch.float32, device=device)
+    return hid, mask, owner, base, span_y, starts, y, present
 
 
 def transcript_logits(span_logits: torch.Tensor, starts) -> torch.Tensor:
     return torch.stack([span_logits[a:b].max() for a, b in zip(starts[:-1], starts[1:])])
 
 
-def loss_fn(logits, span_y, starts, y, cfg: TrainConfig) -> torch.Tensor:
-    known = span_y >= 0
+def loss_fn(logits, span_y, starts, y, present, cfg: TrainConfig) -> torch.Tensor:
+    known = (span_y >= 0) & present
     span_loss = F.binary_cross_entropy_with_logits(
         logits[known], span_y[known],
         pos_weight=torch.tensor(cfg.span_pos_weight, device=logits.device)) if known.any() \
         else logits.sum() * 0
-    mil = F.binary_cross_entropy_with_logits(transcript_logits(logits, starts), y)
+    visible = torch.where(present, logits, torch.full_like(logits, -1e4))
+    mil = F.binary_cross_entropy_with_logits(transcript_logits(visible, starts), y)
     return span_loss + cfg.mil_weight * mil
 
 
@@ -184,7 +207,7 @@ def predict_items(model: SpanModel, items: list[Item], device, max_windows: int 
     model.eval()
     out_t, out_s = [], []
     for b in _sequential(items, max_windows):
-        hid, mask, owner, n, _, starts, _ = collate(items, b, device)
+        hid, mask, owner, n, _, starts, _, _ = collate(items, b, device)
         lg = model.span_logits(None, mask, owner, n, hidden=hid)
         out_t.append(transcript_logits(lg, starts).float().cpu())
         out_s.extend(lg[a:c].float().cpu().numpy() for a, c in zip(starts[:-1], starts[1:]))
@@ -197,9 +220,31 @@ def _sequential(items: list[Item], max_windows: int) -> list[list[int]]:
         if cur and n + len(it.ids) > max_windows:
             out.append(cur)
             cur, n = [], 0
-        cur.append(i)
+        cur.append((i, list(range(len(it.ids)))))
         n += len(it.ids)
     return out + ([cur] if cur else [])
+
+
+def fit_span_threshold(cal, items: list[Item], span_logits: list[np.ndarray]) -> float:
+    """Evidence threshold on span probabilities that maximises word-level span F1 on the
+    annotated validation positives (the transcript threshold targets FPR, not span F1)."""
+    from .metrics import span_token_f1
+
+    pos = [k for k, it in enumerate(items) if it.label == 1 and it.gold]
+    if not pos:
+        return cal.threshold
+    probs = {k: cal(span_logits[k]) for k in pos}
+    texts = [items[k].text for k in pos]
+    gold = [[(g["start"], g["end"]) for g in items[k].gold] for k in pos]
+    best, best_f1 = cal.threshold, -1.0
+    for thr in np.unique(np.quantile(np.concatenate(list(probs.values())),
+                                     np.linspace(0.2, 0.999, 200))):
+        pred = [[(s.start, s.end) for s, p in zip(items[k].segments, probs[k]) if p >= thr]
+                for k in pos]
+        f1 = span_token_f1(texts, gold, pred)["f1"]
+        if f1 > best_f1:
+            best, best_f1 = float(thr), f1
+    return best
 
 
 def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
@@ -252,8 +297,8 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
         {"params": list(model.head.parameters()), "lr": cfg.lr_head}],
         weight_decay=cfg.weight_decay)
     rng = random.Random(cfg.seed)
-    steps_per_epoch = math.ceil(len(batches(tr_items, cfg.batch_windows, random.Random(0)))
-                                / acc.num_processes)
+    steps_per_epoch = math.ceil(len(batches(tr_items, cfg.batch_windows, random.Random(0),
+                                            cfg.max_windows_per_item)) / acc.num_processes)
     total = steps_per_epoch * cfg.epochs
     warm = max(1, int(cfg.warmup * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -263,14 +308,14 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
     for epoch in range(cfg.epochs):
         ddp_model.train()
         model.encoder.layers[:cfg.frozen_layers].eval()
-        bl = batches(tr_items, cfg.batch_windows, rng)
+        bl = batches(tr_items, cfg.batch_windows, rng, cfg.max_windows_per_item)
         bl = bl[:len(bl) - len(bl) % acc.num_processes] or bl
         mine = bl[acc.process_index::acc.num_processes]
         te, losses = time.time(), []
         for b in mine:
-            hid, mask, owner, n, span_y, starts, y = collate(tr_items, b, device)
+            hid, mask, owner, n, span_y, starts, y, present = collate(tr_items, b, device)
             logits = ddp_model(None, mask, owner, n, hidden=hid)
-            loss = loss_fn(logits, span_y, starts, y, cfg)
+            loss = loss_fn(logits, span_y, starts, y, present, cfg)
             acc.backward(loss)
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             opt.step()
@@ -291,8 +336,9 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
             if bad >= cfg.patience:
                 break
     model.load_state_dict(best)
-    val_logits, _ = predict_items(model, va_items, device)
+    val_logits, val_spans = predict_items(model, va_items, device)
     model.calibration = fit_calibration(val_logits, [i.label for i in va_items], cfg.target_fpr)
+    model.calibration.span_threshold = fit_span_threshold(model.calibration, va_items, val_spans)
     out = Path(output_dir)
     if acc.is_main_process:
         model.to("cpu").save(out)
