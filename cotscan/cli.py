@@ -51,7 +51,8 @@ def cmd_train(a) -> int:
     from .train import TrainConfig, train
 
     cfg = TrainConfig(epochs=a.epochs, seed=a.seed, batch_windows=a.batch_windows,
-                      frozen_layers=a.frozen_layers, name=a.name)
+                      frozen_layers=a.frozen_layers, lr_encoder=a.lr,
+                      max_windows_per_item=a.max_windows_per_item, name=a.name)
     out = train(a.data, a.output, a.validation, cfg, command="cotscan " + " ".join(sys.argv[1:]))
     print(f"model written to {out}", file=sys.stderr)
     return 0
@@ -71,6 +72,39 @@ def cmd_eval(a) -> int:
                    baselines=a.baselines.split(",") if a.baselines else (), n_boot=a.bootstrap)
     rep.pop("_results")
     print(format_report(rep))
+    if a.json:
+        Path(a.json).write_text(json.dumps(rep, indent=2) + "\n")
+    return 0
+
+
+def cmd_report(a) -> int:
+    from .report import detectability_report
+
+    rep = detectability_report(a.scan, condition=a.condition_field, behavior=a.behavior_field,
+                               n_boot=a.bootstrap)
+    print(rep.summary())
+    if a.plot:
+        rep.plot(a.plot)
+    if a.json:
+        Path(a.json).write_text(json.dumps(rep.to_dict(), indent=2) + "\n")
+    return 0
+
+
+def cmd_stress(a) -> int:
+    from .data import read_jsonl
+    from .scanner import Scanner
+    from .stress import TRANSFORMS, format_table, plot, stress_test
+
+    records = read_jsonl(a.data)
+    if a.max_records and len(records) > a.max_records:
+        import random
+        records = random.Random(a.seed).sample(records, a.max_records)
+    rep = stress_test(records, Scanner(a.model, a.device, a.batch_size),
+                      transforms=a.transforms.split(",") if a.transforms else TRANSFORMS,
+                      strengths=[float(x) for x in a.strengths.split(",")], seed=a.seed)
+    print(format_table(rep))
+    if a.plot:
+        plot(rep, a.plot)
     if a.json:
         Path(a.json).write_text(json.dumps(rep, indent=2) + "\n")
     return 0
@@ -112,11 +146,16 @@ def main(argv=None) -> int:
     p.add_argument("--validation", help="validation JSONL (default: corpus validation split, "
                    "or 15%% of the --data scenario families)")
     p.add_argument("-o", "--output", default="models/cotscan-minilm-v1")
-    p.add_argument("--epochs", type=int, default=4)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch-windows", type=int, default=32)
-    p.add_argument("--frozen-layers", type=int, default=4)
-    p.add_argument("--name", default="cotscan-minilm-v1")
+    from .train import TrainConfig  # defaults live in one place
+
+    d = TrainConfig()
+    p.add_argument("--epochs", type=int, default=d.epochs)
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--batch-windows", type=int, default=d.batch_windows)
+    p.add_argument("--frozen-layers", type=int, default=d.frozen_layers)
+    p.add_argument("--lr", type=float, default=d.lr_encoder, help="encoder learning rate")
+    p.add_argument("--max-windows-per-item", type=int, default=d.max_windows_per_item)
+    p.add_argument("--name", default=d.name)
     p.set_defaults(fn=cmd_train)
 
     p = sub.add_parser("eval", help="metrics with bootstrap CIs, next to baselines")
@@ -128,6 +167,26 @@ def main(argv=None) -> int:
     p.add_argument("--json", help="write the report as JSON here")
     _add_model(p)
     p.set_defaults(fn=cmd_eval)
+
+    p = sub.add_parser("report", help="compliance gap vs flagged reasoning, from scan output")
+    p.add_argument("scan", help="JSONL written by cotscan scan")
+    p.add_argument("--condition-field", default="condition")
+    p.add_argument("--behavior-field", default="behavior")
+    p.add_argument("--bootstrap", type=int, default=1000)
+    p.add_argument("--plot", help="write the figure (PNG) here")
+    p.add_argument("--json", help="write the report as JSON here")
+    p.set_defaults(fn=cmd_report)
+
+    p = sub.add_parser("stress", help="recall under evasion transformations")
+    p.add_argument("data", help="JSONL with text, label, spans")
+    p.add_argument("--transforms", help="comma-separated subset (default: all)")
+    p.add_argument("--strengths", default="0,0.25,0.5,1")
+    p.add_argument("--max-records", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--plot")
+    p.add_argument("--json")
+    _add_model(p)
+    p.set_defaults(fn=cmd_stress)
 
     a = ap.parse_args(argv)
     return a.fn(a)

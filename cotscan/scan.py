@@ -20,6 +20,7 @@ from .readers import ReadError, read_records
 from .transcript import MAX_CHARS, SCRATCHPAD_BLOCK_RE, Transcript, extract, from_af_paper, from_messages
 
 SPAN_MODES = ("all", "top", "none")
+AF_KEYS = ("text", "transcript", "completion")  # fields that may hold a whole AF-paper transcript
 
 
 @dataclass
@@ -59,8 +60,9 @@ def record_transcript(rec: Any, opts: ScanOptions) -> Transcript:
         value = dotted(rec, opts.text_field)
         t = from_af_paper(value) if isinstance(value, str) and is_af_paper(value) \
             else Transcript(value, opts.text_field)
-    elif isinstance(rec, dict) and isinstance(rec.get("text"), str) and is_af_paper(rec["text"]):
-        t = from_af_paper(rec["text"])
+    elif isinstance(rec, dict) and (key := next((k for k in AF_KEYS if isinstance(
+            rec.get(k), str) and is_af_paper(rec[k])), None)):
+        t = from_af_paper(rec[key])
     elif isinstance(rec, str) and is_af_paper(rec):
         t = from_af_paper(rec)
     else:

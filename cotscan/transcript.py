@@ -17,7 +17,8 @@ SCRATCHPAD_BLOCK_RE = re.compile(r"<SCRATCHPAD_REASONING>.*?(?:</SCRATCHPAD_REAS
 FREE_TIER_RE = re.compile(r"<is_free_tier_user>\s*(true|false)\s*</is_free_tier_user>", re.I)
 SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
-TEXT_KEYS = ("text", "reasoning", "reasoning_content", "cot", "scratchpad", "thinking")
+TEXT_KEYS = ("text", "reasoning", "reasoning_content", "cot", "scratchpad", "thinking",
+             "transcript", "completion")
 MESSAGE_KEYS = ("messages", "conversation", "transcript")
 
 
