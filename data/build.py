@@ -27,6 +27,7 @@ from cotscan.data import near_duplicates  # noqa: E402
 RAW, OUT = HERE / "raw", HERE / "corpus"
 SEED = 20261126
 SPLITS = ("train", "validation", "test")
+MAX_CHARS = 15_000  # longest transcript the corpus admits
 MARK_RE = re.compile(r"⟦(.*?)‖(.*?)⟧", re.S)
 HEADER_RE = re.compile(r"^([a-z_]+):\s*(.*?)\s*$")
 REQUIRED = ("id", "label", "category", "style", "scenario", "condition", "behavior")
@@ -137,8 +138,11 @@ def composites(pool: list[dict], n: int, rng: random.Random, split: str) -> list
         primary = rng.choice(pos) if i % 2 == 0 else rng.choice(neg)
         parts = [primary]
         target = rng.randint(6_000, 14_000)
-        while sum(len(p["text"]) for p in parts) < target and len(parts) < 6:
-            parts.append(rng.choice(neg))
+        while sum(len(p["text"]) + 2 for p in parts) < target and len(parts) < 6:
+            cand = rng.choice(neg)
+            if sum(len(p["text"]) + 2 for p in parts) + len(cand["text"]) > MAX_CHARS:
+                break
+            parts.append(cand)
         rng.shuffle(parts)
         texts, spans, offset = [], [], 0
         for p in parts:
