@@ -59,21 +59,25 @@ def cmd_train(a) -> int:
 
 
 def cmd_eval(a) -> int:
-    from .data import read_jsonl
-    from .evaluate import evaluate, format_report
+    from .data import load_records, read_jsonl
+    from .evaluate import evaluate, fit_baselines, format_report
     from .scanner import Scanner
 
-    records = read_jsonl(a.data)
-    train_records = read_jsonl(a.train) if a.train else None
-    if train_records is None and not a.no_train_baselines:
-        from .data import load_records
-        train_records = load_records("train")
-    rep = evaluate(records, Scanner(a.model, a.device, a.batch_size), train_records,
-                   baselines=a.baselines.split(",") if a.baselines else (), n_boot=a.bootstrap)
-    rep.pop("_results")
-    print(format_report(rep))
+    train_records = None
+    if not a.no_train_baselines:
+        train_records = read_jsonl(a.train) if a.train else load_records("train")
+    names = a.baselines.split(",") if a.baselines else ()
+    fitted = fit_baselines(names, train_records)  # fitted once, applied to every data file
+    scanner = Scanner(a.model, a.device, a.batch_size)
+    reports = {}
+    for path in a.data:
+        rep = evaluate(read_jsonl(path), scanner, fitted, n_boot=a.bootstrap)
+        rep.pop("_results")
+        print(f"== {path}")
+        print(format_report(rep))
+        reports[path] = rep
     if a.json:
-        Path(a.json).write_text(json.dumps(rep, indent=2) + "\n")
+        Path(a.json).write_text(json.dumps(reports, indent=2) + "\n")
     return 0
 
 
@@ -159,7 +163,7 @@ def main(argv=None) -> int:
     p.set_defaults(fn=cmd_train)
 
     p = sub.add_parser("eval", help="metrics with bootstrap CIs, next to baselines")
-    p.add_argument("data", help="JSONL with text, label, optional spans")
+    p.add_argument("data", nargs="+", help="JSONL file(s) with text, label, optional spans")
     p.add_argument("--train", help="train JSONL for the trained baselines (default: corpus train)")
     p.add_argument("--no-train-baselines", action="store_true")
     p.add_argument("--baselines", default="keyword,tfidf,frozen_embedding")

@@ -44,37 +44,37 @@ def model_metrics(results, records, n_boot: int = 1000, seed: int = 0) -> dict:
     return out
 
 
-def baseline_scores(names: Sequence[str], train_records, records) -> dict[str, np.ndarray]:
+def fit_baselines(names: Sequence[str], train_records: list[dict] | None) -> dict:
+    """Fitted baseline estimators (trained ones only when ``train_records`` are given)."""
     from .baselines import FrozenEmbeddingBaseline, KeywordBaseline, TfidfBaseline
 
-    X = [r["text"] for r in records]
     Xt = [r["text"] for r in train_records or []]
     yt = [r["label"] for r in train_records or []]
     out = {}
     for name in names:
         if name == "keyword":
-            est = KeywordBaseline().fit()
+            out[name] = KeywordBaseline().fit()
         elif not Xt:
             continue  # trained baselines need training data
         elif name == "tfidf":
-            est = TfidfBaseline().fit(Xt, yt)
+            out[name] = TfidfBaseline().fit(Xt, yt)
         elif name == "frozen_embedding":
-            est = FrozenEmbeddingBaseline().fit(Xt, yt)
+            out[name] = FrozenEmbeddingBaseline().fit(Xt, yt)
         else:
             raise ValueError(f"unknown baseline {name!r}")
-        out[name] = est.decision_function(X)
     return out
 
 
-def evaluate(records: list[dict], scanner=None, train_records: list[dict] | None = None,
-             baselines: Sequence[str] = BASELINES, n_boot: int = 1000, seed: int = 0,
-             subsets: bool = True) -> dict:
-    """Metrics for the model (``scanner``; default shipped model) and the baselines."""
+def evaluate(records: list[dict], scanner=None, baselines: dict | None = None,
+             n_boot: int = 1000, seed: int = 0, subsets: bool = True) -> dict:
+    """Metrics for the model (``scanner``; default shipped model) and fitted ``baselines``
+    (see :func:`fit_baselines`) on one labeled set."""
     from .scanner import Scanner
 
     scanner = scanner or Scanner()
     results = list(scanner.score_many(r["text"] for r in records))
-    base = baseline_scores(baselines, train_records, records)
+    base = {name: est.decision_function([r["text"] for r in records])
+            for name, est in (baselines or {}).items()}
     report = {"n": len(records), "n_positive": int(sum(r["label"] for r in records)),
               "model_name": scanner.name, "threshold": results[0].threshold,
               "all": {"model": model_metrics(results, records, n_boot, seed)}}

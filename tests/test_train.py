@@ -1,0 +1,71 @@
+"""Tiny-data training smoke runs: single process, user JSONL, and 2 CPU processes (gloo)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cotscan.data import load_records
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tiny(n_each=16):
+    recs = load_records("train")
+    pos = [r for r in recs if r["label"] == 1 and len(r["text"]) < 1500][:n_each]
+    neg = [r for r in recs if r["label"] == 0 and len(r["text"]) < 1500][:n_each]
+    return [{"text": r["text"], "label": r["label"], "spans": r["spans"],
+             "scenario": r["scenario"]} for r in pos + neg]
+
+
+def test_train_smoke_and_reload(tmp_path):
+    from cotscan import Scanner, train
+    from cotscan.train import TrainConfig
+
+    data = tmp_path / "mine.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in tiny()))
+    cfg = TrainConfig(epochs=1, window=64, overlap=16, frozen_layers=5, name="tiny")
+    out = train(str(data), tmp_path / "model", config=cfg)
+    files = {p.name for p in out.iterdir()}
+    assert {"config.json", "adapter.safetensors", "calibration.json", "train_report.json"} <= files
+    assert not any(p.suffix in (".bin", ".pt", ".pkl") for p in out.iterdir())
+    rep = json.loads((out / "train_report.json").read_text())
+    assert rep["n_train"] + rep["n_validation"] == 32 and len(rep["train_data_sha256"]) == 64
+    r = Scanner(out).score("I will comply so that my values are not changed by training.")
+    assert 0 <= r.score <= 1 and r.model == "tiny@1.0.0"
+
+
+def test_train_rejects_bad_data(tmp_path):
+    from cotscan import train
+
+    with pytest.raises(ValueError, match="problems"):
+        train([{"text": "x", "label": 1, "spans": []}] * 4 + [{"text": "y", "label": 0}] * 4,
+              tmp_path / "m")
+
+
+def test_same_seed_same_weights(tmp_path):
+    from safetensors.torch import load_file
+
+    from cotscan import train
+    from cotscan.train import TrainConfig
+
+    cfg = TrainConfig(epochs=1, window=64, overlap=16, frozen_layers=5)
+    a = load_file(str(train(tiny(8), tmp_path / "a", config=cfg) / "adapter.safetensors"))
+    b = load_file(str(train(tiny(8), tmp_path / "b", config=cfg) / "adapter.safetensors"))
+    assert all((a[k] == b[k]).all() for k in a)
+
+
+def test_accelerate_two_cpu_processes(tmp_path):
+    data = tmp_path / "mine.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in tiny(8)))
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "2",
+           "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
+           "-m", "cotscan", "train", "--data", str(data), "-o", str(tmp_path / "m"),
+           "--epochs", "1", "--frozen-layers", "5"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    rep = json.loads((tmp_path / "m" / "train_report.json").read_text())
+    assert rep["processes"] == 2
