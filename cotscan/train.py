@@ -34,7 +34,7 @@ from .windows import prepare_texts
 class TrainConfig:
     epochs: int = 3
     batch_windows: int = 32      # encoder windows per step (per process)
-    lr_encoder: float = 1e-4
+    lr_encoder: float = 2e-4
     lr_head: float = 1e-3
     weight_decay: float = 0.01
     warmup: float = 0.06         # share of steps with linear warm-up
