@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every figure in README.md and models/cotscan-minilm-v1/MODEL_CARD.md, in one go (CPU, ~30 min).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p benchmarks/results
+BENCH=../shared/benchmarks/redwood_novel_200.jsonl
+cotscan eval data/corpus/test.jsonl $BENCH --json benchmarks/results/eval.json | tee benchmarks/results/eval.txt
+python benchmarks/latency.py --json benchmarks/results/latency.json
+python benchmarks/scan_throughput.py --json benchmarks/results/scan_throughput.json
+cotscan stress data/corpus/test.jsonl --max-records 100 --strengths 0,0.5,1 \
+  --json benchmarks/results/stress.json --plot benchmarks/results/stress.png | tee benchmarks/results/stress.txt
