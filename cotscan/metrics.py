@@ -7,6 +7,7 @@ intervals. All take arrays; none touch a model.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -51,13 +52,28 @@ def ece(y, p, bins: int = 10) -> float:
     return float(total)
 
 
+@lru_cache(maxsize=8192)
+def _word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+    spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    arr = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]
+
+
 def _word_mask(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-    """For each word of ``text``: does it overlap one of ``spans``?"""
-    words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    out = np.zeros(len(words), dtype=bool)
-    for i, (a, b) in enumerate(words):
-        out[i] = any(a < e and s < b for s, e in spans)
-    return out
+    """For each word of ``text``: does it overlap one of ``spans``? (vectorised)"""
+    ws, we = _word_bounds(text)
+    if not len(spans):
+        return np.zeros(len(ws), dtype=bool)
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = np.array([m[0] for m in merged])
+    ends = np.array([m[1] for m in merged])
+    k = np.searchsorted(starts, we, side="left") - 1  # last span starting before the word ends
+    return (k >= 0) & (ends[np.maximum(k, 0)] > ws)
 
 
 def span_token_f1(texts: Sequence[str], gold: Sequence[Sequence[tuple[int, int]]],

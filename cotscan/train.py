@@ -228,19 +228,23 @@ def _sequential(items: list[Item], max_windows: int) -> list[list[int]]:
 def fit_span_threshold(cal, items: list[Item], span_logits: list[np.ndarray]) -> float:
     """Evidence threshold on span probabilities that maximises word-level span F1 on the
     annotated validation positives (the transcript threshold targets FPR, not span F1)."""
-    from .metrics import span_token_f1
-
     pos = [k for k, it in enumerate(items) if it.label == 1 and it.gold]
     if not pos:
         return cal.threshold
-    probs = {k: cal(span_logits[k]) for k in pos}
-    texts = [items[k].text for k in pos]
-    gold = [[(g["start"], g["end"]) for g in items[k].gold] for k in pos]
-    best, best_f1 = cal.threshold, -1.0
-    for thr in np.unique(np.quantile(np.concatenate(list(probs.values())),
-                                     np.linspace(0.2, 0.999, 200))):
-        pred = [[(s.start, s.end) for s, p in zip(items[k].segments, probs[k]) if p >= thr]
-                for k in pos]
+    return best_span_threshold([items[k].text for k in pos],
+                               [[(g["start"], g["end"]) for g in items[k].gold] for k in pos],
+                               [[(s.start, s.end) for s in items[k].segments] for k in pos],
+                               [cal(span_logits[k]) for k in pos])
+
+
+def best_span_threshold(texts, gold, segments, probs) -> float:
+    """Threshold (over a grid of span-probability quantiles) with the best span token-F1."""
+    from .metrics import span_token_f1
+
+    best, best_f1 = 0.5, -1.0
+    grid = np.unique(np.quantile(np.concatenate(probs), np.linspace(0.2, 0.999, 200)))
+    for thr in grid:
+        pred = [[sg for sg, p in zip(segs, pr) if p >= thr] for segs, pr in zip(segments, probs)]
         f1 = span_token_f1(texts, gold, pred)["f1"]
         if f1 > best_f1:
             best, best_f1 = float(thr), f1
