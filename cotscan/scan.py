@@ -129,6 +129,8 @@ def _score_buffer(buf, scanner, opts: ScanOptions, source: str) -> list[dict]:
             continue
         row["id"] = _record_id(rec, opts, source, index)
         row.update(_passthrough(rec, opts))
+        if isinstance(rec, dict) and isinstance(rec.get("condition"), str):
+            row["condition"] = rec["condition"]  # kept on error rows too, for analyses
         try:
             t = record_transcript(rec, opts)
             row["condition"], row["extraction"] = t.condition, t.extraction
