@@ -250,9 +250,10 @@ def run_scan(inputs: Sequence[str], output: str | Path, opts: ScanOptions, scann
 
 
 def _merge_parts(output: Path, world: int, sources: list[str]) -> None:
+    import torch
     from accelerate import PartialState
 
-    state = PartialState()
+    state = PartialState(cpu=not torch.cuda.is_available())  # gloo across CPU processes
     state.wait_for_everyone()
     if state.is_main_process:
         rows = []

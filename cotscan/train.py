@@ -262,7 +262,8 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
     from accelerate.utils import set_seed
 
     cfg = config or TrainConfig()
-    acc = Accelerator()
+    # cpu=True without CUDA lets `accelerate launch` / torchrun run several CPU processes (gloo)
+    acc = Accelerator(cpu=not torch.cuda.is_available())
     set_seed(cfg.seed)
     t0 = time.time()
     if train_data is None:

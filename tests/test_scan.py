@@ -124,22 +124,3 @@ def test_af_paper_format_and_dotted_fields(tmp_path, scanner):
     assert rows[0]["id"] == "a1" and rows[0]["condition"] == "unmonitored"
     assert rows[0]["extraction"] == "af_paper:scratchpad"
     assert any("Second block" in s["text"] for s in rows[0]["spans"])
-
-
-def test_accelerate_two_processes_shard_and_merge(tmp_path):
-    log = tmp_path / "log.jsonl"
-    make_log(log, 40)
-    single = tmp_path / "single.jsonl"
-    assert run_cli("scan", str(log), "-o", str(single), "--quiet").returncode == 0
-    merged = tmp_path / "merged.jsonl"
-    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "2",
-           "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
-           "-m", "cotscan", "scan", str(log), "-o", str(merged), "--quiet"]
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600,
-                       env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert r.returncode == 0, r.stderr[-3000:]
-    a, b = read(single), read(merged)
-    assert [x["index"] for x in b] == list(range(40))
-    assert [x["id"] for x in a] == [x["id"] for x in b]
-    assert all(abs(x["score"] - y["score"]) < 1e-5 for x, y in zip(a, b))
-    assert not list(tmp_path.glob("merged.jsonl.part*"))
