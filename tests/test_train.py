@@ -1,15 +1,9 @@
-"""Tiny-data training smoke runs: single process, user JSONL, and 2 CPU processes (gloo)."""
+"""Tiny-data training smoke runs: single process, user JSONL, determinism, bad data."""
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from cotscan.data import load_records
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def tiny(n_each=16):
