@@ -250,25 +250,32 @@ def run_scan(inputs: Sequence[str], output: str | Path, opts: ScanOptions, scann
 
 
 def _merge_parts(output: Path, world: int, sources: list[str]) -> None:
+    """Rank 0 interleaves the part files into input order. Each part is already in input
+    order, so a streaming k-way merge keeps memory flat however big the log is."""
+    import heapq
+
     import torch
     from accelerate import PartialState
 
     state = PartialState(cpu=not torch.cuda.is_available())  # gloo across CPU processes
     state.wait_for_everyone()
     if state.is_main_process:
-        rows = []
-        for r in range(world):
-            p = output.with_name(f"{output.name}.part{r}-of-{world}")
-            rows += [json.loads(line) for line in open(p, encoding="utf-8")]
         order = {s: k for k, s in enumerate(sources)}
-        rows.sort(key=lambda row: (order.get(row["source"], len(order)), row["index"]))
+        parts = [output.with_name(f"{output.name}.part{r}-of-{world}") for r in range(world)]
+
+        def keyed(path: Path):
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    row = json.loads(line)
+                    yield (order.get(row["source"], len(order)), row["index"]), line
+
         tmp = output.with_name(output.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            for _, line in heapq.merge(*(keyed(p) for p in parts), key=lambda kv: kv[0]):
+                f.write(line)
         os.replace(tmp, output)
-        for r in range(world):
-            output.with_name(f"{output.name}.part{r}-of-{world}").unlink()
+        for p in parts:
+            p.unlink()
     state.wait_for_everyone()
 
 
