@@ -59,6 +59,14 @@ def cmd_train(a) -> int:
     return 0
 
 
+def cmd_calibrate(a) -> int:
+    from .train import recalibrate
+
+    out = recalibrate(a.model_dir, a.data, a.target_fpr)
+    print((out / "calibration.json").read_text())
+    return 0
+
+
 def cmd_eval(a) -> int:
     from .data import load_records, read_jsonl
     from .evaluate import evaluate, fit_baselines, format_report
@@ -164,6 +172,13 @@ def main(argv=None) -> int:
     p.add_argument("--overlap", type=int, default=d.overlap, help="tokens shared by windows")
     p.add_argument("--name", default=d.name)
     p.set_defaults(fn=cmd_train)
+
+    p = sub.add_parser("calibrate", help="refit a model's calibration and thresholds on "
+                       "validation data, running the encoder as inference does here")
+    p.add_argument("model_dir")
+    p.add_argument("--data", help="validation JSONL (default: corpus validation split)")
+    p.add_argument("--target-fpr", type=float, default=None)
+    p.set_defaults(fn=cmd_calibrate)
 
     p = sub.add_parser("eval", help="metrics with bootstrap CIs, next to baselines")
     p.add_argument("data", nargs="+", help="JSONL file(s) with text, label, optional spans")

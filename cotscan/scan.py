@@ -33,6 +33,7 @@ class ScanOptions:
     top_k: int = 3
     keep: Sequence[str] = ()
     buffer: int = 256        # records prepared and scored together (bounded memory)
+    buffer_chars: int = 4_000_000  # ... and at most this much reasoning text at once
     max_chars: int = MAX_CHARS
 
 
@@ -96,54 +97,60 @@ def _record_id(rec: Any, opts: ScanOptions, source: str, index: int) -> str:
     return f"{Path(source).name}:{index}"
 
 
+def _row(index: int, rec: Any, opts: ScanOptions, source: str, model: str):
+    """Output row skeleton + the extracted transcript (None if the record is unusable). Done
+    as each record arrives, so the buffer holds reasoning texts, never the raw records (an
+    eval log's records can be megabytes of tool output each)."""
+    row = {"id": None, "source": source, "index": index, "score": None, "flagged": None,
+           "detectability": None, "condition": None, "extraction": None, "spans": [],
+           "model": model, "error": None}
+    if isinstance(rec, ReadError):
+        row["id"] = f"{Path(source).name}:{index}"
+        row["error"] = rec.message
+        return row, None
+    row["id"] = _record_id(rec, opts, source, index)
+    row.update(_passthrough(rec, opts))
+    if isinstance(rec, dict) and isinstance(rec.get("condition"), str):
+        row["condition"] = rec["condition"]  # kept on error rows too, for analyses
+    try:
+        t = record_transcript(rec, opts)
+        row["condition"], row["extraction"] = t.condition, t.extraction
+        return row, t
+    except (TypeError, ValueError, KeyError) as e:
+        row["error"] = f"{type(e).__name__}: {e.args[0] if e.args else e}"
+        return row, None
+
+
 def scan_records(records: Iterable[tuple[int, Any]], scanner, opts: ScanOptions, source: str,
                  skip: set | None = None) -> Iterator[list[dict]]:
-    """Batches of output records, in input order (bounded buffer)."""
-    buf: list[tuple[int, Any]] = []
+    """Batches of output records, in input order. The buffer is bounded both in records
+    (``opts.buffer``) and in characters of reasoning text (``opts.buffer_chars``)."""
+    buf: list[tuple[dict, Transcript | None]] = []
+    chars = 0
     for index, rec in records:
         if skip and index in skip:
             continue
-        buf.append((index, rec))
-        if len(buf) >= opts.buffer:
-            yield _score_buffer(buf, scanner, opts, source)
-            buf = []
+        row, t = _row(index, rec, opts, source, scanner.name)
+        del rec  # let a huge raw record go before the next one is read
+        buf.append((row, t))
+        chars += len(t.text) if t is not None else 0
+        if len(buf) >= opts.buffer or chars >= opts.buffer_chars:
+            yield _score_buffer(buf, scanner, opts)
+            buf, chars = [], 0
     if buf:
-        yield _score_buffer(buf, scanner, opts, source)
+        yield _score_buffer(buf, scanner, opts)
 
 
-def _score_buffer(buf, scanner, opts: ScanOptions, source: str) -> list[dict]:
-    from .scanner import Prepared
-
-    base = {"model": scanner.name}
-    outs: list[dict] = []
-    todo: list[tuple[int, Prepared]] = []
-    transcripts = []
-    for index, rec in buf:
-        row = {"id": None, "source": source, "index": index, "score": None, "flagged": None,
-               "detectability": None, "condition": None, "extraction": None, "spans": [],
-               **base, "error": None}
-        if isinstance(rec, ReadError):
-            row["id"] = f"{Path(source).name}:{index}"
-            row["error"] = rec.message
-            outs.append(row)
-            continue
-        row["id"] = _record_id(rec, opts, source, index)
-        row.update(_passthrough(rec, opts))
-        if isinstance(rec, dict) and isinstance(rec.get("condition"), str):
-            row["condition"] = rec["condition"]  # kept on error rows too, for analyses
-        try:
-            t = record_transcript(rec, opts)
-            row["condition"], row["extraction"] = t.condition, t.extraction
-            transcripts.append((len(outs), t))
-        except (TypeError, ValueError, KeyError) as e:
-            row["error"] = f"{type(e).__name__}: {e.args[0] if e.args else e}"
-        outs.append(row)
+def _score_buffer(buf: list[tuple[dict, Transcript | None]], scanner, opts: ScanOptions
+                  ) -> list[dict]:
+    outs = [row for row, _ in buf]
+    todo = [(pos, t) for pos, (_, t) in enumerate(buf) if t is not None]
     try:  # one batched tokenizer call; per record only if some record fails
-        prepared = list(zip([pos for pos, _ in transcripts],
-                            scanner._prepare_many([t for _, t in transcripts])))
+        prepared = list(zip([pos for pos, _ in todo],
+                            scanner._prepare_many([t for _, t in todo])))
     except (TypeError, ValueError):
         prepared = []
-        for pos, t in transcripts:
+        for pos, t in todo:
             try:
                 prepared.append((pos, scanner._prepare_many([t])[0]))
             except (TypeError, ValueError) as e:

@@ -36,10 +36,14 @@ class Scanner:
     available). batch_size: encoder windows per forward pass (default 16 on CPU, 128 on GPU).
     int8: dynamically quantize the encoder's linear layers (CPU only; faster, slightly
     different scores — see the README's side-by-side figures before relying on it).
+    overlap: tokens shared by neighbouring windows at inference (default: the model's
+    training overlap); smaller is faster on long transcripts, each token keeps at least
+    overlap/2 tokens of context on both sides.
     """
 
     def __init__(self, model: Any = None, device: str | None = None,
-                 batch_size: int | None = None, max_chars: int = MAX_CHARS, int8: bool = False):
+                 batch_size: int | None = None, max_chars: int = MAX_CHARS, int8: bool = False,
+                 overlap: int | None = None):
         self.model = model if isinstance(model, SpanModel) else load_model(model)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.to(self.device).eval()
@@ -51,6 +55,9 @@ class Scanner:
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
         self.batch_size = batch_size or (128 if self.device.type == "cuda" else 16)
         self.max_chars = max_chars
+        self.overlap = self.model.config.overlap if overlap is None else int(overlap)
+        if not 0 <= self.overlap < self.model.config.window - 2:
+            raise ValueError(f"overlap must be in [0, {self.model.config.window - 2})")
         cfg = self.model.config
         self.name = f"{cfg.name}@{cfg.version}"
 
@@ -63,7 +70,7 @@ class Scanner:
     def _prepare_many(self, transcripts: list[Transcript]) -> list[Prepared]:
         cfg = self.model.config
         prepped = prepare_texts([t.text for t in transcripts], self.model.tokenizer,
-                                cfg.window, cfg.overlap, cfg.max_span_chars)
+                                cfg.window, self.overlap, cfg.max_span_chars)
         return [Prepared(t, segs, win) for t, (segs, win) in zip(transcripts, prepped)]
 
     @torch.inference_mode()

@@ -50,7 +50,7 @@ class TrainConfig:
     overlap: int = 64
     max_span_chars: int = 400
     name: str = "cotscan-minilm-v1"
-    version: str = "1.0.0"
+    version: str = "1.1.0"
 
 
 @dataclass
@@ -358,3 +358,37 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
         (out / "train_report.json").write_text(json.dumps(report, indent=2) + "\n")
     acc.wait_for_everyone()
     return out
+
+
+def recalibrate(model_dir: str | Path, validation_data=None, target_fpr: float | None = None,
+                device: str | None = None) -> Path:
+    """Refit a trained model's calibration (Platt scaling, operating threshold, evidence
+    threshold) on ``validation_data`` (default: the corpus validation split), running the
+    encoder exactly as inference does on this machine. Use it after training elsewhere (e.g.
+    on a GPU with a differently rounded copy of the base weights) or to recalibrate a model on
+    your own validation transcripts. Rewrites ``calibration.json`` only."""
+    folder = Path(model_dir)
+    model = SpanModel.load(folder)
+    report = folder / "train_report.json"
+    known = json.loads(report.read_text()).get("train_config", {}) if report.exists() else {}
+    cfg = TrainConfig(**{k: v for k, v in known.items() if k in TrainConfig.__dataclass_fields__})
+    if target_fpr is not None:
+        cfg.target_fpr = target_fpr
+    if validation_data is None:
+        from .data import load_records
+        recs = load_records("validation")
+    else:
+        recs = _load(validation_data)
+    problems = validate(recs, corpus=False)
+    if problems:
+        raise ValueError(f"validation data has {len(problems)} problems, e.g. {problems[:3]}")
+    dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    model.to(dev).eval()
+    items = make_items(model, recs, cfg)
+    with torch.inference_mode():
+        cache_frozen(model, items, dev)
+        logits, spans = predict_items(model, items, dev)
+    model.calibration = fit_calibration(logits, [i.label for i in items], cfg.target_fpr)
+    model.calibration.span_threshold = fit_span_threshold(model.calibration, items, spans)
+    model.calibration.save(folder / "calibration.json")
+    return folder

@@ -9,7 +9,10 @@ Steps (deterministic, seed below):
 3. split by scenario family, stratified per writer (no family in two splits);
 4. long composites (source "generated"): 2-6 records of the *same split* joined into one long
    mixed reasoning text, at most one positive inside, evidence placed anywhere;
-5. drop val/test items that near-duplicate a train item (5-word shingle Jaccard >= 0.5).
+5. second wave (writers r*, data/raw/BRIEF_REALISTIC.md: long realistic scratchpads) is
+   split the same way with its own seed and added after step 4, so the first wave's splits
+   and composites stay exactly as they were (the test split only grows);
+6. drop val/test items that near-duplicate a train item (5-word shingle Jaccard >= 0.5).
 """
 from __future__ import annotations
 
@@ -161,12 +164,15 @@ def main(n_long: dict[str, int] | None = None) -> None:
     rng = random.Random(SEED)
     problems: list[str] = []
     raw = [r for f in sorted(RAW.glob("w*/batch_*.txt")) for r in parse_file(f, problems)]
-    ids = Counter(r["id"] for r in raw)
-    raw = [r for r in raw if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
+    raw2 = [r for f in sorted(RAW.glob("r*/batch_*.txt")) for r in parse_file(f, problems)]
+    ids = Counter(r["id"] for r in raw + raw2)
+    raw, raw2 = ([r for r in rs if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
+                 for rs in (raw, raw2))
     records = make_records(raw, problems)
+    records2 = make_records(raw2, problems)
     # condition pairs must be complete: exactly one training + one unmonitored record
     cp = defaultdict(list)
-    for r in records:
+    for r in records + records2:
         if r["condition_pair_id"]:
             cp[r["condition_pair_id"]].append(r)
     for key, members in cp.items():
@@ -187,6 +193,9 @@ def main(n_long: dict[str, int] | None = None) -> None:
         share = len(by_split[split]) / len(records)
         k = (n_long or {}).get(split, int(budget * share))
         by_split[split] += composites(by_split[split], k, rng, split)
+    split_of2 = assign_splits(records2, random.Random(SEED + 1))
+    for r in records2:
+        by_split[split_of2[r["scenario"]]].append(r)
     # near-duplicates across splits: drop the val/test item
     train_texts = [r["text"] for r in by_split["train"]]
     for split in ("validation", "test"):
