@@ -127,6 +127,7 @@ def scan_records(records: Iterable[tuple[int, Any]], scanner, opts: ScanOptions,
     (``opts.buffer``) and in characters of reasoning text (``opts.buffer_chars``)."""
     buf: list[tuple[dict, Transcript | None]] = []
     chars = 0
+    limit = min(16, opts.buffer)  # small first buffers: the first results come quickly
     for index, rec in records:
         if skip and index in skip:
             continue
@@ -134,9 +135,9 @@ def scan_records(records: Iterable[tuple[int, Any]], scanner, opts: ScanOptions,
         del rec  # let a huge raw record go before the next one is read
         buf.append((row, t))
         chars += len(t.text) if t is not None else 0
-        if len(buf) >= opts.buffer or chars >= opts.buffer_chars:
+        if len(buf) >= limit or chars >= opts.buffer_chars:
             yield _score_buffer(buf, scanner, opts)
-            buf, chars = [], 0
+            buf, chars, limit = [], 0, min(2 * limit, opts.buffer)
     if buf:
         yield _score_buffer(buf, scanner, opts)
 

@@ -34,24 +34,17 @@ class Scanner:
     model: a model folder, the name of a shipped model, a loaded :class:`SpanModel`, or None
     for the default shipped model. device: ``"cpu"``, ``"cuda"``, ... (default: CUDA when
     available). batch_size: encoder windows per forward pass (default 16 on CPU, 128 on GPU).
-    int8: dynamically quantize the encoder's linear layers (CPU only; faster, slightly
-    different scores — see the README's side-by-side figures before relying on it).
     overlap: tokens shared by neighbouring windows at inference (default: the model's
     training overlap); smaller is faster on long transcripts, each token keeps at least
     overlap/2 tokens of context on both sides.
     """
 
     def __init__(self, model: Any = None, device: str | None = None,
-                 batch_size: int | None = None, max_chars: int = MAX_CHARS, int8: bool = False,
+                 batch_size: int | None = None, max_chars: int = MAX_CHARS,
                  overlap: int | None = None):
         self.model = model if isinstance(model, SpanModel) else load_model(model)
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.to(self.device).eval()
-        if int8:
-            if self.device.type != "cpu":
-                raise ValueError("int8 quantization is a CPU path")
-            self.model.encoder = torch.ao.quantization.quantize_dynamic(
-                self.model.encoder, {torch.nn.Linear}, dtype=torch.qint8)
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
         self.batch_size = batch_size or (128 if self.device.type == "cuda" else 16)
         self.max_chars = max_chars

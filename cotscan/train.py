@@ -49,6 +49,8 @@ class TrainConfig:
     window: int = 256
     overlap: int = 64
     max_span_chars: int = 400
+    truncated_share: float = 0.0   # extra cut-off copies of training transcripts (see
+                                   # truncated_copies); 0 = off
     name: str = "cotscan-minilm-v1"
     version: str = "1.1.0"
 
@@ -97,6 +99,38 @@ def data_hash(*record_lists: list[dict]) -> str:
         for r in records:
             h.update(json.dumps([r["text"], r["label"], r.get("spans") or []]).encode())
     return h.hexdigest()
+
+
+def truncated_copies(records: list[dict], share: float, seed: int) -> list[dict]:
+    """Cut-off copies of training transcripts: real logs often hold reasoning cut at a length
+    limit, with the motive stated before any decision. A positive is cut somewhere in the
+    400 characters after its first evidence span (label and the evidence inside the prefix
+    kept: the motive already weighs in the choice); a negative is cut at 30-90% of its length
+    (label 0 kept). Skipped: negatives that spell out a preservation argument before
+    rejecting it (``neg_considers_rejects``: their prefix could read as positive), long
+    composites, and texts under 600 characters. ``share`` of the eligible records get one
+    copy each (deterministic in ``seed``)."""
+    rng = random.Random(seed + 7)
+    out = []
+    for r in records:
+        text, spans = r["text"], sorted(r.get("spans") or [], key=lambda s: s["start"])
+        if len(text) < 600 or r.get("style") == "long_mixed" or rng.random() >= share:
+            continue
+        if int(r["label"]) == 1:
+            if not spans:
+                continue
+            first = spans[0]["end"]
+            cut = rng.randint(min(first + 20, len(text)), min(first + 400, len(text)))
+            keep = [s for s in spans if s["end"] <= cut]
+        else:
+            if r.get("category") == "neg_considers_rejects":
+                continue
+            cut, keep = rng.randint(int(0.3 * len(text)), int(0.9 * len(text))), []
+        if cut >= len(text) - 20:
+            continue
+        out.append({**r, "id": f"{r.get('id', '')}-cut{cut}", "text": text[:cut],
+                    "spans": keep, "source": "generated"})
+    return out
 
 
 def split_validation(records: list[dict], share: float, seed: int):
@@ -273,6 +307,9 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
         train_recs, val_recs = _load(train_data), _load(validation_data)
         if not val_recs:
             train_recs, val_recs = split_validation(train_recs, 0.15, cfg.seed)
+    train_hash, n_original = data_hash(train_recs), len(train_recs)
+    if cfg.truncated_share > 0:
+        train_recs = train_recs + truncated_copies(train_recs, cfg.truncated_share, cfg.seed)
     for name, recs in (("train", train_recs), ("validation", val_recs)):
         problems = validate(recs, corpus=False)
         if problems:
@@ -348,8 +385,9 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
     if acc.is_main_process:
         model.to("cpu").save(out)
         report = {"train_config": asdict(cfg), "history": history, "best_val_auroc": best_auc,
-                  "n_train": len(train_recs), "n_validation": len(val_recs),
-                  "train_data_sha256": data_hash(train_recs),
+                  "n_train": n_original, "n_truncated_copies": len(train_recs) - n_original,
+                  "n_validation": len(val_recs),
+                  "train_data_sha256": train_hash,
                   "validation_data_sha256": data_hash(val_recs),
                   "seconds_total": time.time() - t0, "seconds_cache": t_cache,
                   "device": str(device), "processes": acc.num_processes,
