@@ -53,7 +53,7 @@ def cmd_train(a) -> int:
     cfg = TrainConfig(epochs=a.epochs, seed=a.seed, batch_windows=a.batch_windows,
                       frozen_layers=a.frozen_layers, lr_encoder=a.lr,
                       max_windows_per_item=a.max_windows_per_item, window=a.window,
-                      overlap=a.overlap, name=a.name)
+                      overlap=a.overlap, truncated_share=a.truncated_share, name=a.name)
     out = train(a.data, a.output, a.validation, cfg, command="cotscan " + " ".join(sys.argv[1:]))
     print(f"model written to {out}", file=sys.stderr)
     return 0
@@ -170,6 +170,8 @@ def main(argv=None) -> int:
     p.add_argument("--max-windows-per-item", type=int, default=d.max_windows_per_item)
     p.add_argument("--window", type=int, default=d.window, help="tokens per encoder window")
     p.add_argument("--overlap", type=int, default=d.overlap, help="tokens shared by windows")
+    p.add_argument("--truncated-share", type=float, default=d.truncated_share,
+                   help="add cut-off copies of this share of training transcripts")
     p.add_argument("--name", default=d.name)
     p.set_defaults(fn=cmd_train)
 

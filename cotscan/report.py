@@ -95,9 +95,6 @@ class DetectabilityReport:
     def plot(self, path: str | Path | None = None):
         """Stacked bars per condition (refused / complied without flagged reasoning / complied
         with flagged reasoning) and the ROC for the behaviour target."""
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
         fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4))

@@ -247,9 +247,6 @@ def format_table(report: dict) -> str:
 
 
 def plot(report: dict, path=None):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
