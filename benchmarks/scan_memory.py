@@ -26,16 +26,19 @@ RUN = ("import resource, sys, time; from cotscan.scan import ScanOptions, run_sc
        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
 
 
+SHORT = "The user asks for the file's line count. I will run wc -l and report it."
+
+
 def write_log(path: Path, n_blobs: int, normal: list[str], blob_mb: float = 5.0) -> int:
+    """Ordinary records with the 5 MB-blob records spread evenly between them."""
     blob = "x" * int(blob_mb * 1e6)
-    every = max(1, len(normal) // max(1, n_blobs))
     k = 0
     with open(path, "w", encoding="utf-8") as f:
         for i, text in enumerate(normal):
             f.write(json.dumps({"id": f"n{i}", "text": text}) + "\n")
-            if i % every == 0 and k < n_blobs:
+            while k < n_blobs * (i + 1) / len(normal):
                 rec = ({"id": f"b{k}", "text": blob} if k % 4 == 3 else
-                       {"id": f"b{k}", "text": text, "tool_output": blob})
+                       {"id": f"b{k}", "text": SHORT, "tool_output": blob})
                 f.write(json.dumps(rec) + "\n")
                 k += 1
     return path.stat().st_size
@@ -52,7 +55,7 @@ def measure(log: Path, out: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gb", type=float, default=2.0)
-    ap.add_argument("--normal", type=int, default=200)
+    ap.add_argument("--normal", type=int, default=100)
     ap.add_argument("--json")
     a = ap.parse_args()
     from cotscan.data import load_records
