@@ -28,7 +28,7 @@ def test_train_smoke_and_reload(tmp_path):
     rep = json.loads((out / "train_report.json").read_text())
     assert rep["n_train"] + rep["n_validation"] == 32 and len(rep["train_data_sha256"]) == 64
     r = Scanner(out).score("I will comply so that my values are not changed by training.")
-    assert 0 <= r.score <= 1 and r.model == "tiny@1.0.0"
+    assert 0 <= r.score <= 1 and r.model == f"tiny@{cfg.version}"
 
 
 def test_train_rejects_bad_data(tmp_path):
