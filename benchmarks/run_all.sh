@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every figure in README.md and models/cotscan-minilm-v1/MODEL_CARD.md, in one go (CPU, ~30 min).
+# Every figure in README.md and models/cotscan-minilm-v1/MODEL_CARD.md, in one go (CPU, ~75 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
@@ -9,3 +9,6 @@ python benchmarks/latency.py --json benchmarks/results/latency.json
 python benchmarks/scan_throughput.py --json benchmarks/results/scan_throughput.json
 cotscan stress data/corpus/test.jsonl --max-records 100 --strengths 0,0.5,1 \
   --json benchmarks/results/stress.json --plot benchmarks/results/stress.png | tee benchmarks/results/stress.txt
+python benchmarks/cpu_paths.py --split test --json benchmarks/results/cpu_paths.json | tee benchmarks/results/cpu_paths.txt
+python benchmarks/scan_memory.py --gb 2 --json benchmarks/results/scan_memory.json
+python benchmarks/redwood_visibility.py --json benchmarks/results/redwood_visibility.json
