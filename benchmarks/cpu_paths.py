@@ -27,7 +27,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--json")
     a = ap.parse_args()
-    from latency import transcript_of_tokens
+    from latency import transcript_of_tokens, warm_latencies
 
     from cotscan import Scanner
     from cotscan import metrics as M
@@ -49,12 +49,7 @@ def main() -> None:
             t0 = time.perf_counter()
             s = np.array([r.score for r in sc.score_many(r["text"] for r in recs)])
             secs = time.perf_counter() - t0
-            sc.score(text3k)  # warm-up
-            lat = []
-            for _ in range(a.repeats):
-                t = time.perf_counter()
-                sc.score(text3k)
-                lat.append(time.perf_counter() - t)
+            lat = warm_latencies(sc, text3k, a.repeats)
             thr = sc.model.calibration.threshold
             ref = s if ref is None else ref
             row = {"path": ("int8" if int8 else "float32") + f" overlap {ov}",

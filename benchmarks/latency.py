@@ -33,6 +33,17 @@ def transcript_of_tokens(n: int) -> str:
     return text[:enc.offsets[n - 1][1]]
 
 
+def warm_latencies(scanner, text: str, repeats: int) -> list[float]:
+    """Seconds per ``scanner.score(text)`` after one warm-up call."""
+    scanner.score(text)
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        scanner.score(text)
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
@@ -46,13 +57,7 @@ def main() -> None:
     import cotscan
 
     text = transcript_of_tokens(3000)
-    sc = cotscan.Scanner()
-    sc.score(text)  # warm-up
-    warm = []
-    for _ in range(a.repeats):
-        t = time.perf_counter()
-        sc.score(text)
-        warm.append(time.perf_counter() - t)
+    warm = warm_latencies(cotscan.Scanner(), text, a.repeats)
     res = {"cold_start_s_median": statistics.median(cold), "cold_start_s_all": cold,
            "score_3000_tokens_s_median": statistics.median(warm), "score_3000_tokens_s_all": warm,
            "torch_threads": torch.get_num_threads(), "chars": len(text)}
