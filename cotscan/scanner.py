@@ -63,7 +63,8 @@ class Scanner:
     def _prepare_many(self, transcripts: list[Transcript]) -> list[Prepared]:
         cfg = self.model.config
         prepped = prepare_texts([t.text for t in transcripts], self.model.tokenizer,
-                                cfg.window, self.overlap, cfg.max_span_chars)
+                                cfg.window, self.overlap, cfg.max_span_chars,
+                                cfg.segmenter_version)
         return [Prepared(t, segs, win) for t, (segs, win) in zip(transcripts, prepped)]
 
     @torch.inference_mode()

@@ -2,16 +2,21 @@
 
 Rules, in order: tags such as ``<SCRATCHPAD_REASONING>`` or ``</think>`` are boundaries and never
 part of a span; every line break is a boundary (reasoning is often one step per line, and the
-tokenizer would otherwise erase that information); fenced code blocks stay whole; lines are cut
-into sentences; anything longer than ``max_chars`` is cut again at whitespace. Spans never start
-or end with whitespace, and ``text[start:end]`` is always the span's text.
+tokenizer would otherwise erase that information) except a hard wrap (version 2: a line that
+stops mid-sentence, followed by a line that starts in lower case, is one line with it); fenced
+code blocks stay whole; lines are cut into sentences; anything longer than ``max_chars`` is cut
+again at whitespace. Spans never start or end with whitespace, and ``text[start:end]`` is
+always the span's text.
+
+A model records the segmenter version it was trained with and is always served with it.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
+VERSIONS = ("1", "2")
 
 # A bare tag: <think>, </SCRATCHPAD_REASONING>, <DRAFT_OUTPUT>, <is_free_tier_user>.
 TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9_\-]{0,40}>")
@@ -21,6 +26,13 @@ SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
 ABBREV = ("e.g.", "i.e.", "etc.", "vs.", "dr.", "mr.", "mrs.", "ms.", "st.", "no.", "fig.",
           "approx.", "u.s.", "cf.", "al.")
 LIST_MARKER_RE = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]$")
+# A prose line of wrap width (40+ characters) that stops mid-sentence (in a word or a comma) ...
+WRAPPED_END_RE = re.compile(r"[A-Za-z,]\s*$")
+WRAP_MIN_CHARS = 40
+# ... and an unindented next line that continues it with a lower-case word (not a bullet, a
+# numbered item, an indented code line, or a "key: value" / "tool: call" line of a trace).
+CONTINUES_RE = re.compile(r"^[a-z][a-z'’-]*,? [A-Za-z][A-Za-z'’-]*[,;.]?(?: |$)")
+PROSE_START_RE = re.compile(r"[ \t]*[A-Za-z\"'“‘(]")
 # Pieces made of markup only carry no reasoning ("---", "```", "**", "- ").
 NO_WORD_RE = re.compile(r"^[\W_]*$")
 
@@ -93,11 +105,33 @@ def _line_blocks(text: str, start: int, end: int):
         yield fence_start, end, True
 
 
-def segment(text: str, max_chars: int = 400) -> list[Segment]:
+def _join_wraps(text: str, blocks):
+    """Merge hard-wrapped lines: "...the best strategy\nis to comply." is one sentence."""
+    cur = None
+    for b in blocks:
+        if cur is not None and not cur[2] and not b[2] and b[0] == cur[1] + 1 \
+                and cur[1] - cur[0] >= WRAP_MIN_CHARS and PROSE_START_RE.match(text, cur[0]) \
+                and WRAPPED_END_RE.search(text, cur[0], cur[1]) \
+                and CONTINUES_RE.match(text[b[0]:b[1]]):
+            cur = (cur[0], b[1], False)
+            continue
+        if cur is not None:
+            yield cur
+        cur = b
+    if cur is not None:
+        yield cur
+
+
+def segment(text: str, max_chars: int = 400, version: str = SEGMENTER_VERSION) -> list[Segment]:
     """Spans of ``text`` in order. Deterministic; O(len(text))."""
+    if version not in VERSIONS:
+        raise ValueError(f"unknown segmenter version {version!r}; this cotscan knows {VERSIONS}")
     out: list[Segment] = []
     for r_start, r_end in _regions(text):
-        for b_start, b_end, is_code in _line_blocks(text, r_start, r_end):
+        blocks = _line_blocks(text, r_start, r_end)
+        if version != "1":
+            blocks = _join_wraps(text, blocks)
+        for b_start, b_end, is_code in blocks:
             pieces = [(b_start, b_end)] if is_code else _sentences(text, b_start, b_end)
             for p_start, p_end in pieces:
                 for c_start, c_end in _cap(text, p_start, p_end, max_chars):

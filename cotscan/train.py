@@ -145,7 +145,7 @@ def split_validation(records: list[dict], share: float, seed: int):
 
 def make_items(model: SpanModel, records: list[dict], cfg: TrainConfig) -> list[Item]:
     prepped = prepare_texts([r["text"] for r in records], model.tokenizer, cfg.window,
-                            cfg.overlap, cfg.max_span_chars)
+                            cfg.overlap, cfg.max_span_chars, model.config.segmenter_version)
     items = []
     for r, (segs, win) in zip(records, prepped):
         L = int(win.mask.sum(1).max())

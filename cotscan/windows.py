@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .segment import Segment, segment
+from .segment import SEGMENTER_VERSION, Segment, segment
 
 CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
 
@@ -75,12 +75,13 @@ def make_windows(ids: list[int], offsets: list[tuple[int, int]], spans: list[Seg
 
 
 def prepare_texts(texts: list[str], tokenizer, window: int, overlap: int,
-                  max_span_chars: int) -> list[tuple[list[Segment], Windows]]:
+                  max_span_chars: int, segmenter_version: str = SEGMENTER_VERSION
+                  ) -> list[tuple[list[Segment], Windows]]:
     """Segment + tokenize (one batched tokenizer call) + window several texts."""
     encs = tokenizer.encode_batch(texts, add_special_tokens=False)
     out = []
     for text, enc in zip(texts, encs):
-        segs = segment(text, max_span_chars)
+        segs = segment(text, max_span_chars, segmenter_version)
         if not segs:
             raise ValueError("no reasoning text to score: only tags or markup")
         out.append((segs, make_windows(enc.ids, enc.offsets, segs, window, overlap)))

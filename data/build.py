@@ -9,10 +9,13 @@ Steps (deterministic, seed below):
 3. split by scenario family, stratified per writer (no family in two splits);
 4. long composites (source "generated"): 2-6 records of the *same split* joined into one long
    mixed reasoning text, at most one positive inside, evidence placed anywhere;
-5. second wave (writers r*, data/raw/BRIEF_REALISTIC.md: long realistic scratchpads) is
-   split the same way with its own seed and added after step 4, so the first wave's splits
-   and composites stay exactly as they were (the test split only grows);
-6. drop val/test items that near-duplicate a train item (5-word shingle Jaccard >= 0.5).
+5. later waves (writers r*, data/raw/BRIEF_REALISTIC.md: long realistic scratchpads;
+   writers c*, data/raw/BRIEF_CANONICAL.md: the plain, stock register) are each split the
+   same way with their own seed and added after step 4, so earlier waves' splits and
+   composites stay exactly as they were (the test split only grows);
+6. drop val/test items that near-duplicate a train item (5-word shingle Jaccard >= 0.5);
+   for the c wave, which came later, also drop its *train* items that near-duplicate an
+   earlier val/test item, so no existing evaluation item moves.
 """
 from __future__ import annotations
 
@@ -160,19 +163,46 @@ def composites(pool: list[dict], n: int, rng: random.Random, split: str) -> list
     return out
 
 
+def add_later_wave(by_split: dict, records: list[dict], rng: random.Random,
+                   problems: list[str]) -> None:
+    """Split a wave by family and add it without moving any existing record: its val/test
+    items that near-duplicate any train item are dropped, and so are its train items that
+    near-duplicate an existing val/test item (the evaluation splits stay as they were)."""
+    if not records:
+        return
+    split_of = assign_splits(records, rng)
+    new = {s: [r for r in records if split_of[r["scenario"]] == s] for s in SPLITS}
+    held_out = [r["text"] for s in ("validation", "test") for r in by_split[s]]
+    dup = {i for i, _, _ in near_duplicates([r["text"] for r in new["train"]], held_out)
+           } if new["train"] else set()
+    problems += [f"dropped {new['train'][i]['id']} (train): near-duplicate of val/test"
+                 for i in sorted(dup)]
+    by_split["train"] += [r for i, r in enumerate(new["train"]) if i not in dup]
+    train_texts = [r["text"] for r in by_split["train"]]
+    for split in ("validation", "test"):
+        dup = {i for i, _, _ in near_duplicates([r["text"] for r in new[split]], train_texts)
+               } if new[split] else set()
+        problems += [f"dropped {new[split][i]['id']} ({split}): near-duplicate of train"
+                     for i in sorted(dup)]
+        by_split[split] += [r for i, r in enumerate(new[split]) if i not in dup]
+
+
 def main(n_long: dict[str, int] | None = None) -> None:
     rng = random.Random(SEED)
     problems: list[str] = []
     raw = [r for f in sorted(RAW.glob("w*/batch_*.txt")) for r in parse_file(f, problems)]
     raw2 = [r for f in sorted(RAW.glob("r*/batch_*.txt")) for r in parse_file(f, problems)]
-    ids = Counter(r["id"] for r in raw + raw2)
-    raw, raw2 = ([r for r in rs if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
-                 for rs in (raw, raw2))
+    raw3 = [r for f in sorted(RAW.glob("c*/batch_*.txt")) for r in parse_file(f, problems)]
+    ids = Counter(r["id"] for r in raw + raw2 + raw3)
+    raw, raw2, raw3 = (
+        [r for r in rs if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
+        for rs in (raw, raw2, raw3))
     records = make_records(raw, problems)
     records2 = make_records(raw2, problems)
+    records3 = make_records(raw3, problems)
     # condition pairs must be complete: exactly one training + one unmonitored record
     cp = defaultdict(list)
-    for r in records + records2:
+    for r in records + records2 + records3:
         if r["condition_pair_id"]:
             cp[r["condition_pair_id"]].append(r)
     for key, members in cp.items():
@@ -203,6 +233,7 @@ def main(n_long: dict[str, int] | None = None) -> None:
         for i in sorted(dup):
             problems.append(f"dropped {by_split[split][i]['id']} ({split}): near-duplicate of train")
         by_split[split] = [r for i, r in enumerate(by_split[split]) if i not in dup]
+    add_later_wave(by_split, records3, random.Random(SEED + 2), problems)
     OUT.mkdir(exist_ok=True)
     for split in SPLITS:
         rows = sorted(by_split[split], key=lambda r: r["id"])
