@@ -1,5 +1,6 @@
 """Cold start (fresh process: import + load + first score) and warm latency of one
-3,000-token transcript on this CPU, median of repeated runs.
+3,000-token transcript on this CPU, median of repeated runs — next to the previous defaults
+(64-token overlap, 16 windows per batch) measured in the same run, interleaved.
 
     python benchmarks/latency.py [--repeats 5] [--json out.json]
 """
@@ -57,9 +58,17 @@ def main() -> None:
     import cotscan
 
     text = transcript_of_tokens(3000)
-    warm = warm_latencies(cotscan.Scanner(), text, a.repeats)
+    now = cotscan.Scanner()
+    before = cotscan.Scanner(now.model, overlap=64, batch_size=16)
+    warm, base = [], []
+    for _ in range(a.repeats):  # interleaved, so drift in machine load hits both alike
+        warm += warm_latencies(now, text, 1)
+        base += warm_latencies(before, text, 1)
     res = {"cold_start_s_median": statistics.median(cold), "cold_start_s_all": cold,
            "score_3000_tokens_s_median": statistics.median(warm), "score_3000_tokens_s_all": warm,
+           "baseline_overlap64_batch16_s_median": statistics.median(base),
+           "baseline_overlap64_batch16_s_all": base,
+           "speedup_vs_baseline": statistics.median(base) / statistics.median(warm),
            "torch_threads": torch.get_num_threads(), "chars": len(text)}
     print(json.dumps(res, indent=2))
     if a.json:

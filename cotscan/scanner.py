@@ -33,7 +33,8 @@ class Scanner:
 
     model: a model folder, the name of a shipped model, a loaded :class:`SpanModel`, or None
     for the default shipped model. device: ``"cpu"``, ``"cuda"``, ... (default: CUDA when
-    available). batch_size: encoder windows per forward pass (default 16 on CPU, 128 on GPU).
+    available). batch_size: encoder windows per forward pass (default 8 on CPU — 7-9% faster
+    than 16 on a 2-core CPU, the activations stay in cache — and 128 on GPU).
     overlap: tokens shared by neighbouring windows at inference (default: the model's
     training overlap); smaller is faster on long transcripts, each token keeps at least
     overlap/2 tokens of context on both sides.
@@ -46,7 +47,7 @@ class Scanner:
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.to(self.device).eval()
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
-        self.batch_size = batch_size or (128 if self.device.type == "cuda" else 16)
+        self.batch_size = batch_size or (128 if self.device.type == "cuda" else 8)
         self.max_chars = max_chars
         self.overlap = self.model.config.overlap if overlap is None else int(overlap)
         if not 0 <= self.overlap < self.model.config.window - 2:
