@@ -134,11 +134,26 @@ def truncated_copies(records: list[dict], share: float, seed: int) -> list[dict]
 
 
 def split_validation(records: list[dict], share: float, seed: int):
-    """Hold out whole scenario families (or ids) for validation."""
-    groups = sorted({r.get("scenario") or r.get("id") or str(i) for i, r in enumerate(records)})
-    random.Random(seed).shuffle(groups)
-    val = set(groups[:max(1, int(len(groups) * share))])
+    """Hold out whole scenario families (or ids) for validation: ``share`` of the families,
+    more if needed, so that both sides hold both labels whenever the data allows it (a
+    validation set of one label can neither early-stop nor calibrate)."""
     key = lambda i, r: r.get("scenario") or r.get("id") or str(i)  # noqa: E731
+    labels: dict[str, set] = {}
+    for i, r in enumerate(records):
+        labels.setdefault(key(i, r), set()).add(int(r["label"]))
+    groups = sorted(labels)
+    random.Random(seed).shuffle(groups)
+    n = max(1, int(len(groups) * share))
+    val = set(groups[:n])
+    for g in groups[n:]:  # too few families of one label in validation: take the next ones
+        have = set().union(*(labels[v] for v in val))
+        if have >= {0, 1}:
+            break
+        if labels[g] - have:
+            val.add(g)
+    rest = [g for g in groups if g not in val]
+    if not set().union(*(labels[g] for g in rest), set()) >= {0, 1}:
+        val = set(groups[:n])  # the data cannot give both sides both labels: keep the share
     return ([r for i, r in enumerate(records) if key(i, r) not in val],
             [r for i, r in enumerate(records) if key(i, r) in val])
 

@@ -7,9 +7,20 @@ from cotscan.data import load_records
 
 
 def tiny(n_each=16):
+    """n_each short positives and negatives, at most 2 per scenario family, so that a
+    family-level validation split can hold both labels."""
     recs = load_records("train")
-    pos = [r for r in recs if r["label"] == 1 and len(r["text"]) < 1500][:n_each]
-    neg = [r for r in recs if r["label"] == 0 and len(r["text"]) < 1500][:n_each]
+
+    def pick(label):
+        out, per_family = [], {}
+        for r in recs:
+            if r["label"] == label and len(r["text"]) < 1500 and \
+                    per_family.get(r["scenario"], 0) < 2:
+                per_family[r["scenario"]] = per_family.get(r["scenario"], 0) + 1
+                out.append(r)
+        return out[:n_each]
+
+    pos, neg = pick(1), pick(0)
     return [{"text": r["text"], "label": r["label"], "spans": r["spans"],
              "scenario": r["scenario"]} for r in pos + neg]
 
@@ -49,3 +60,15 @@ def test_same_seed_same_weights(tmp_path):
     a = load_file(str(train(tiny(8), tmp_path / "a", config=cfg) / "adapter.safetensors"))
     b = load_file(str(train(tiny(8), tmp_path / "b", config=cfg) / "adapter.safetensors"))
     assert all((a[k] == b[k]).all() for k in a)
+
+
+def test_validation_split_holds_both_labels():
+    from cotscan.train import split_validation
+
+    # one label per family: a 15% family split alone would hold one family, one label
+    recs = [{"text": f"t{i}", "label": int(f < 5), "scenario": f"f{f}"}
+            for f in range(10) for i in range(3)]
+    for seed in range(5):
+        tr, va = split_validation(recs, 0.15, seed)
+        assert {r["label"] for r in va} == {0, 1} and {r["label"] for r in tr} == {0, 1}
+        assert not {r["scenario"] for r in tr} & {r["scenario"] for r in va}
