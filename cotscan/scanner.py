@@ -33,8 +33,9 @@ class Scanner:
 
     model: a model folder, the name of a shipped model, a loaded :class:`SpanModel`, or None
     for the default shipped model. device: ``"cpu"``, ``"cuda"``, ... (default: CUDA when
-    available). batch_size: encoder windows per forward pass (default 8 on CPU — 7-9% faster
-    than 16 on a 2-core CPU, the activations stay in cache — and 128 on GPU).
+    available). batch_size: encoder windows per forward pass (default on CPU: 16 for many
+    transcripts, 8 when scoring one — each measured fastest for its case on a 2-core CPU,
+    benchmarks/scan_throughput.py and benchmarks/latency.py; 128 on GPU).
     overlap: tokens shared by neighbouring windows at inference (default: the model's
     training overlap); smaller is faster on long transcripts, each token keeps at least
     overlap/2 tokens of context on both sides.
@@ -47,7 +48,9 @@ class Scanner:
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.to(self.device).eval()
         self.dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
-        self.batch_size = batch_size or (128 if self.device.type == "cuda" else 8)
+        cuda = self.device.type == "cuda"
+        self.batch_size = batch_size or (128 if cuda else 16)
+        self.single_batch_size = batch_size or (128 if cuda else 8)
         self.max_chars = max_chars
         self.overlap = self.model.config.overlap if overlap is None else int(overlap)
         if not 0 <= self.overlap < self.model.config.window - 2:
@@ -69,8 +72,10 @@ class Scanner:
         return [Prepared(t, segs, win) for t, (segs, win) in zip(transcripts, prepped)]
 
     @torch.inference_mode()
-    def span_logits(self, items: list[Prepared]) -> list[np.ndarray]:
+    def span_logits(self, items: list[Prepared], batch_size: int | None = None
+                    ) -> list[np.ndarray]:
         """Per-span logits for each prepared item (one encoder pass over all windows)."""
+        batch_size = batch_size or self.batch_size
         span_base = np.cumsum([0] + [p.windows.n_spans for p in items])
         ids = np.concatenate([p.windows.ids for p in items])
         mask = np.concatenate([p.windows.mask for p in items])
@@ -83,8 +88,8 @@ class Scanner:
         counts = torch.zeros(n_total, dtype=torch.float32, device=self.device)
         lengths = mask.sum(1)
         order = np.argsort(-lengths, kind="stable")
-        for b in range(0, len(order), self.batch_size):
-            sel = order[b:b + self.batch_size]
+        for b in range(0, len(order), batch_size):
+            sel = order[b:b + batch_size]
             L = int(lengths[sel].max())
             t_ids = torch.from_numpy(ids[sel, :L]).to(self.device)
             t_mask = torch.from_numpy(mask[sel, :L]).to(self.device)
@@ -116,7 +121,7 @@ class Scanner:
     def score(self, x: Any) -> Result:
         """Score one transcript: a str, a list of chat messages, or a dict record."""
         p = self.prepare(x)
-        return self._result(p, self.span_logits([p])[0])
+        return self._result(p, self.span_logits([p], self.single_batch_size)[0])
 
     def score_many(self, xs: Iterable[Any], chunk: int = 64) -> Iterator[Result]:
         """Score many inputs; yields results in input order. Bad input raises (use
