@@ -2,8 +2,9 @@
 
 Rules, in order: tags such as ``<SCRATCHPAD_REASONING>`` or ``</think>`` are boundaries and never
 part of a span; every line break is a boundary (reasoning is often one step per line, and the
-tokenizer would otherwise erase that information) except a hard wrap (version 2: a line that
-stops mid-sentence, followed by a line that starts in lower case, is one line with it); fenced
+tokenizer would otherwise erase that information) except a hard wrap (version 2: a prose line
+of 40+ characters that stops mid-sentence, followed by an unindented line that goes on with a
+lower-case word and one more word, is one line with it); fenced
 code blocks stay whole; lines are cut into sentences; anything longer than ``max_chars`` is cut
 again at whitespace. Spans never start or end with whitespace, and ``text[start:end]`` is
 always the span's text.
