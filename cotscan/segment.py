@@ -4,7 +4,8 @@ Rules, in order: tags such as ``<SCRATCHPAD_REASONING>`` or ``</think>`` are bou
 part of a span; every line break is a boundary (reasoning is often one step per line, and the
 tokenizer would otherwise erase that information) except a hard wrap (version 2: a prose line
 of 40+ characters that stops mid-sentence, followed by an unindented line that goes on with a
-lower-case word and one more word, is one line with it); fenced
+lower-case word and one more word, is one line with it; version 3 also joins a next line that
+is a single lower-case word ending the sentence, "...in the\nfuture."); fenced
 code blocks stay whole; lines are cut into sentences; anything longer than ``max_chars`` is cut
 again at whitespace. Spans never start or end with whitespace, and ``text[start:end]`` is
 always the span's text.
@@ -16,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SEGMENTER_VERSION = "2"
-VERSIONS = ("1", "2")
+SEGMENTER_VERSION = "3"
+VERSIONS = ("1", "2", "3")
 
 # A bare tag: <think>, </SCRATCHPAD_REASONING>, <DRAFT_OUTPUT>, <is_free_tier_user>.
 TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9_\-]{0,40}>")
@@ -33,6 +34,9 @@ WRAP_MIN_CHARS = 40
 # ... and an unindented next line that continues it with a lower-case word (not a bullet, a
 # numbered item, an indented code line, or a "key: value" / "tool: call" line of a trace).
 CONTINUES_RE = re.compile(r"^[a-z][a-z'’-]*,? [A-Za-z][A-Za-z'’-]*[,;.]?(?: |$)")
+# Version 3: or one lower-case word that ends the sentence or clause ("future. So I'll ...",
+# "again,"); not "key:" lines of a trace.
+ENDS_WRAP_RE = re.compile(r"^[a-z][a-z'’-]*[.!?,;][\"'”’)\]]*(?:\s|$)")
 PROSE_START_RE = re.compile(r"[ \t]*[A-Za-z\"'“‘(]")
 # Pieces made of markup only carry no reasoning ("---", "```", "**", "- ").
 NO_WORD_RE = re.compile(r"^[\W_]*$")
@@ -106,14 +110,15 @@ def _line_blocks(text: str, start: int, end: int):
         yield fence_start, end, True
 
 
-def _join_wraps(text: str, blocks):
+def _join_wraps(text: str, blocks, version: str):
     """Merge hard-wrapped lines: "...the best strategy\nis to comply." is one sentence."""
     cur = None
     for b in blocks:
         if cur is not None and not cur[2] and not b[2] and b[0] == cur[1] + 1 \
                 and cur[1] - cur[0] >= WRAP_MIN_CHARS and PROSE_START_RE.match(text, cur[0]) \
                 and WRAPPED_END_RE.search(text, cur[0], cur[1]) \
-                and CONTINUES_RE.match(text[b[0]:b[1]]):
+                and (CONTINUES_RE.match(text[b[0]:b[1]])
+                     or version >= "3" and ENDS_WRAP_RE.match(text[b[0]:b[1]])):
             cur = (cur[0], b[1], False)
             continue
         if cur is not None:
@@ -131,7 +136,7 @@ def segment(text: str, max_chars: int = 400, version: str = SEGMENTER_VERSION) -
     for r_start, r_end in _regions(text):
         blocks = _line_blocks(text, r_start, r_end)
         if version != "1":
-            blocks = _join_wraps(text, blocks)
+            blocks = _join_wraps(text, blocks, version)
         for b_start, b_end, is_code in blocks:
             pieces = [(b_start, b_end)] if is_code else _sentences(text, b_start, b_end)
             for p_start, p_end in pieces:

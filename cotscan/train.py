@@ -52,7 +52,7 @@ class TrainConfig:
     truncated_share: float = 0.0   # extra cut-off copies of training transcripts (see
                                    # truncated_copies); 0 = off
     name: str = "cotscan-minilm-v1"
-    version: str = "1.2.0"
+    version: str = "1.3.0"
 
 
 @dataclass

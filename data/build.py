@@ -32,6 +32,7 @@ from cotscan.data import near_duplicates  # noqa: E402
 
 RAW, OUT = HERE / "raw", HERE / "corpus"
 SEED = 20261126
+LATER_WAVES = ("c", "d", "e")  # appended in this order; never reorder
 SPLITS = ("train", "validation", "test")
 MAX_CHARS = 15_000  # longest transcript the corpus admits
 MARK_RE = re.compile(r"⟦(.*?)‖(.*?)⟧", re.S)
@@ -192,17 +193,20 @@ def main(n_long: dict[str, int] | None = None) -> None:
     problems: list[str] = []
     raw = [r for f in sorted(RAW.glob("w*/batch_*.txt")) for r in parse_file(f, problems)]
     raw2 = [r for f in sorted(RAW.glob("r*/batch_*.txt")) for r in parse_file(f, problems)]
-    raw3 = [r for f in sorted(RAW.glob("c*/batch_*.txt")) for r in parse_file(f, problems)]
-    ids = Counter(r["id"] for r in raw + raw2 + raw3)
-    raw, raw2, raw3 = (
+    # later waves, each added without moving any earlier record: c (plain register),
+    # d (motive weighed before a decision), e (harm-minimising form)
+    later_raw = [[r for f in sorted(RAW.glob(f"{w}*/batch_*.txt")) for r in parse_file(f, problems)]
+                 for w in LATER_WAVES]
+    ids = Counter(r["id"] for rs in [raw, raw2, *later_raw] for r in rs)
+    raw, raw2, *later_raw = (
         [r for r in rs if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
-        for rs in (raw, raw2, raw3))
+        for rs in (raw, raw2, *later_raw))
     records = make_records(raw, problems)
     records2 = make_records(raw2, problems)
-    records3 = make_records(raw3, problems)
+    later = [make_records(rs, problems) for rs in later_raw]
     # condition pairs must be complete: exactly one training + one unmonitored record
     cp = defaultdict(list)
-    for r in records + records2 + records3:
+    for r in records + records2 + [r for rs in later for r in rs]:
         if r["condition_pair_id"]:
             cp[r["condition_pair_id"]].append(r)
     for key, members in cp.items():
@@ -233,7 +237,8 @@ def main(n_long: dict[str, int] | None = None) -> None:
         for i in sorted(dup):
             problems.append(f"dropped {by_split[split][i]['id']} ({split}): near-duplicate of train")
         by_split[split] = [r for i, r in enumerate(by_split[split]) if i not in dup]
-    add_later_wave(by_split, records3, random.Random(SEED + 2), problems)
+    for k, records_k in enumerate(later):
+        add_later_wave(by_split, records_k, random.Random(SEED + 2 + k), problems)
     OUT.mkdir(exist_ok=True)
     for split in SPLITS:
         rows = sorted(by_split[split], key=lambda r: r["id"])

@@ -4,6 +4,7 @@ Afterwards run `cotscan calibrate <folder>` where the wheel is installed: it ref
 calibration with the exact fp32 base, as inference runs.
 
     PYTHONPATH=. python3 benchmarks/gpu/gpu_train.py ['{"epochs": 3}']
+    PREVIEW=1 ... also scores validation and data/probes/*.jsonl on the GPU
 """
 import json, os, sys, time
 from pathlib import Path
@@ -30,3 +31,25 @@ cfg = TrainConfig(**json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
 t = time.time()
 train(output_dir=out, config=cfg, command="cotscan train  # on a GPU via benchmarks/gpu/gpu_train.py")
 print("trained in", time.time() - t, "s; files:", sorted(p.name for p in out.iterdir()), flush=True)
+if os.environ.get("PREVIEW"):
+    # Quick look on the GPU before the CPU run that ships: validation and the held-out probe
+    # sets (never the test split). Scores use the packed base, so figures differ slightly
+    # from the calibrated CPU model's.
+    from collections import defaultdict
+    from cotscan import Scanner
+    from cotscan.data import load_records
+    from cotscan.metrics import auroc
+    sc = Scanner(out)
+    sets = [("validation", load_records("validation"))] + [
+        (f.stem, [json.loads(x) for x in f.open()]) for f in sorted(Path("data/probes").glob("probes*.jsonl"))]
+    for name, recs in sets:
+        s = [r.score for r in sc.score_many(r["text"] for r in recs)]
+        groups = defaultdict(list)
+        for r, x in zip(recs, s):
+            groups[r.get("kind") or r["writer"][0]].append((r["label"], x))
+        def summary(v):  # AUROC where both labels occur, else the median score
+            ys = [y for y, _ in v]
+            return (len(v), round(auroc(ys, [x for _, x in v]), 3) if 0 < sum(ys) < len(ys)
+                    else round(sorted(x for _, x in v)[len(v) // 2], 3))
+        print(name, "AUROC", round(auroc([r["label"] for r in recs], s), 4),
+              {k: summary(v) for k, v in sorted(groups.items())}, flush=True)
