@@ -12,7 +12,8 @@ cotscan stress data/corpus/test.jsonl --max-records 100 --strengths 0,0.5,1 \
 python benchmarks/cpu_paths.py --split test --json benchmarks/results/cpu_paths.json | tee benchmarks/results/cpu_paths.txt
 python benchmarks/scan_memory.py --gb 2 --json benchmarks/results/scan_memory.json
 python benchmarks/redwood_visibility.py --json benchmarks/results/redwood_visibility.json
-# the 1.1.0 vs 1.2.0 comparison in the model card (1.1.0 unpacked from git; never the test split)
-mkdir -p /tmp/m11 && git archive d3546c7 models/cotscan-minilm-v1 | tar -x -C /tmp/m11
-python benchmarks/probe_compare.py /tmp/m11/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
+# the 1.2.0 vs 1.3.0 comparison in the model card (1.2.0 unpacked from git; never the test split)
+mkdir -p /tmp/m12 && git archive 69e56ff models/cotscan-minilm-v1 | tar -x -C /tmp/m12
+python benchmarks/probe_compare.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
   | tee benchmarks/results/probe_compare.txt
+python benchmarks/fpr_by_source.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt
