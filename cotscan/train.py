@@ -47,7 +47,7 @@ class TrainConfig:
     target_fpr: float = 0.01
     frozen_layers: int = 3
     window: int = 256
-    overlap: int = 32  # 64: +0.001 AUROC for 10% more inference time (cpu_paths, 1.2.0)
+    overlap: int = 32  # 64: +0.001 AUROC (1.2.0) / +0.004 (1.3.0) for 10-16% more time (cpu_paths)
     max_span_chars: int = 400
     truncated_share: float = 0.0   # extra cut-off copies of training transcripts (see
                                    # truncated_copies); 0 = off
