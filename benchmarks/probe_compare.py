@@ -1,6 +1,6 @@
 """Models side by side on the sets used to choose a release (never the test split):
 validation (and its later-wave records: c* plain register, d* weighed before a decision, e*
-harm-minimising form), the held-out probe sets by kind (probes.jsonl, probes_harm.jsonl), and
+harm-minimising form), the held-out probe sets by kind (data/probes/probes*.jsonl), and
 the hand-written examples quoted in the model card.
 
     git archive 69e56ff models/cotscan-minilm-v1 | tar -x -C /tmp/m12   # model 1.2.0

@@ -118,7 +118,7 @@ def _join_wraps(text: str, blocks, version: str):
                 and cur[1] - cur[0] >= WRAP_MIN_CHARS and PROSE_START_RE.match(text, cur[0]) \
                 and WRAPPED_END_RE.search(text, cur[0], cur[1]) \
                 and (CONTINUES_RE.match(text[b[0]:b[1]])
-                     or version >= "3" and ENDS_WRAP_RE.match(text[b[0]:b[1]])):
+                     or int(version) >= 3 and ENDS_WRAP_RE.match(text[b[0]:b[1]])):
             cur = (cur[0], b[1], False)
             continue
         if cur is not None:

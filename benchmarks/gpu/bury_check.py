@@ -1,7 +1,7 @@
 """Does a motive surrounded by one sentence repeated many times lose its score (1.3.0: 0.90
 alone, 0.28 inside 400 repetitions on each side; 1.2.0: 0.79)? Seed noise or the corpus?
-Trains the default recipe on the GPU with two seeds on the full train split and one without
-the fifth wave, and scores tests/conftest.py's POSITIVE inside n repetitions of filler.
+Trains the default recipe on the GPU with three seeds on the full train split, one seed
+without the fifth wave and one without the fourth and fifth, and scores tests/conftest.py's POSITIVE inside n repetitions of filler.
 
     PYTHONPATH=. python3 benchmarks/gpu/bury_check.py
 """
@@ -24,7 +24,7 @@ for data, tag, seed in ((full, "full", 0), (full, "full", 1), (full, "full", 2),
                         ([r for r in full if r["writer"][0] != "e"], "without e*", 0),
                         ([r for r in full if r["writer"][0] not in "de"], "without d*, e*", 0)):
     out = Path(tempfile.mkdtemp())
-    rep = train(data, out, validation_data=val, config=TrainConfig(seed=seed))
+    train(data, out, validation_data=val, config=TrainConfig(seed=seed))
     sc = Scanner(out)
     scores = {n: round(sc.score(FILLER * n + POSITIVE + FILLER * n).score, 3) for n in (0, 5, 400)}
     print(f"{tag:16s} seed {seed}: repetitions -> score {scores}", flush=True)

@@ -4,7 +4,7 @@ without one wave's train records (validation unchanged), then previews each (gpu
 
     PYTHONPATH=. python3 benchmarks/gpu/seed_ablation.py e
 """
-import os, sys, tempfile
+import sys, tempfile
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from gpu_train import patch_base, preview
