@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Span:
     """A sentence / reasoning step of the scored text. ``text == result.text[start:end]``.
-    ``score`` is the calibrated probability that this span alone shows value-preservation
-    reasoning (the transcript score is the maximum over spans)."""
+    ``score`` is the calibrated probability that the transcript shows value-preservation
+    reasoning if this span is its strongest evidence (span logit and the transcript's length in
+    characters through the model's calibration); the transcript score is the maximum over spans."""
 
     start: int
     end: int

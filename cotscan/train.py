@@ -45,6 +45,7 @@ class TrainConfig:
                                    # windows + random others up to this many (CPU budget)
     seed: int = 0
     target_fpr: float = 0.01
+    length_calibration: bool = True  # Platt gets log(characters) too (calibrate.py); off: 1.3.0's
     frozen_layers: int = 3
     window: int = 256
     overlap: int = 32  # 64: +0.001 AUROC (1.2.0) / +0.004 (1.3.0) for 10-16% more time (cpu_paths)
@@ -52,7 +53,7 @@ class TrainConfig:
     truncated_share: float = 0.0   # extra cut-off copies of training transcripts (see
                                    # truncated_copies); 0 = off
     name: str = "cotscan-minilm-v1"
-    version: str = "1.3.0"
+    version: str = "1.3.1"
 
 
 @dataclass
@@ -274,6 +275,15 @@ def _sequential(items: list[Item], max_windows: int) -> list[list[int]]:
     return out + ([cur] if cur else [])
 
 
+def calibrate(logits, span_logits: list[np.ndarray], items: list[Item], cfg: TrainConfig):
+    """Platt scaling (+ length term), the operating threshold and the evidence threshold, all
+    fit on validation items."""
+    n_chars = [len(i.text) for i in items] if cfg.length_calibration else None
+    cal = fit_calibration(logits, [i.label for i in items], cfg.target_fpr, n_chars)
+    cal.span_threshold = fit_span_threshold(cal, items, span_logits)
+    return cal
+
+
 def fit_span_threshold(cal, items: list[Item], span_logits: list[np.ndarray]) -> float:
     """Evidence threshold on span probabilities that maximises word-level span F1 on the
     annotated validation positives (the transcript threshold targets FPR, not span F1)."""
@@ -283,7 +293,7 @@ def fit_span_threshold(cal, items: list[Item], span_logits: list[np.ndarray]) ->
     return best_span_threshold([items[k].text for k in pos],
                                [[(g["start"], g["end"]) for g in items[k].gold] for k in pos],
                                [[(s.start, s.end) for s in items[k].segments] for k in pos],
-                               [cal(span_logits[k]) for k in pos])
+                               [cal(span_logits[k], len(items[k].text)) for k in pos])
 
 
 def best_span_threshold(texts, gold, segments, probs) -> float:
@@ -394,8 +404,7 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
                 break
     model.load_state_dict(best)
     val_logits, val_spans = predict_items(model, va_items, device)
-    model.calibration = fit_calibration(val_logits, [i.label for i in va_items], cfg.target_fpr)
-    model.calibration.span_threshold = fit_span_threshold(model.calibration, va_items, val_spans)
+    model.calibration = calibrate(val_logits, val_spans, va_items, cfg)
     out = Path(output_dir)
     if acc.is_main_process:
         model.to("cpu").save(out)
@@ -441,7 +450,6 @@ def recalibrate(model_dir: str | Path, validation_data=None, target_fpr: float |
     with torch.inference_mode():
         cache_frozen(model, items, dev)
         logits, spans = predict_items(model, items, dev)
-    model.calibration = fit_calibration(logits, [i.label for i in items], cfg.target_fpr)
-    model.calibration.span_threshold = fit_span_threshold(model.calibration, items, spans)
+    model.calibration = calibrate(logits, spans, items, cfg)
     model.calibration.save(folder / "calibration.json")
     return folder

@@ -1,0 +1,152 @@
+"""Does the operating threshold hold its false-positive rate on long transcripts? Compares
+transcript-score calibrations by cross-fitting on the VALIDATION split only (scenario families
+grouped into folds: calibrate on some families, measure on the others), so a choice made here
+never looks at the test split.
+
+The transcript score is the maximum over span scores; a negative with many spans gets many
+draws at a false alarm, so one threshold fit on mostly short validation negatives fires more
+often on long ones (model card, "False positives by length"). Candidates:
+
+  max        Platt on the max span logit (the 1.3.0 calibration)
+  max+spans  Platt on [max span logit, log(number of spans)]
+  max+chars  Platt on [max span logit, log(characters)] (shipped from 1.3.1; calibrate.py)
+  max-of-n   Platt on the max logit's tail probability under "n independent negative spans":
+             -log(1 - F(max)^n), F = the negative span-logit distribution (training folds)
+
+--redwood adds a sanity check on real scratchpads (evaluation only; each calibration fit on
+the whole validation split, then applied once): max+spans and max+chars tie on validation, but
+the sentence count is partly writing style, and on real scratchpads of equal length it
+reshuffles the ranking (model card, "Calibration and length").
+
+    python benchmarks/length_calibration.py [MODEL] [--redwood]  # ~4 min on 2 cores
+"""
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from cotscan import Scanner
+from cotscan.calibrate import fit_platt, threshold_at_fpr
+from cotscan.data import load_records
+from cotscan.metrics import auroc
+
+LONG = 6000  # chars: the long composites start here (data/README.md)
+CACHE = Path("/tmp/cotscan_val_spans.json")
+
+
+def span_logits(model: str) -> list[dict]:
+    if CACHE.exists() and json.loads(CACHE.read_text())["model"] == model:
+        return json.loads(CACHE.read_text())["records"]
+    s = Scanner(model)
+    recs = load_records("validation")
+    out = []
+    for k in range(0, len(recs), 64):
+        chunk = recs[k:k + 64]
+        items = [s.prepare(r["text"]) for r in chunk]
+        for r, lg in zip(chunk, s.span_logits(items)):
+            out.append({"label": r["label"], "family": r["scenario"], "chars": len(r["text"]),
+                        "logits": [float(v) for v in lg]})
+    CACHE.write_text(json.dumps({"model": model, "records": out}))
+    return out
+
+
+def features(recs, method: str, neg_span_logits: np.ndarray) -> np.ndarray:
+    m = np.array([max(r["logits"]) for r in recs])
+    n = np.array([len(r["logits"]) for r in recs], dtype=float)
+    if method == "max":
+        return m[:, None]
+    if method == "max+spans":
+        return np.stack([m, np.log(n)], 1)
+    if method == "max+chars":
+        return np.stack([m, np.log([r["chars"] for r in recs])], 1)
+    if method == "max-of-n":
+        srt = np.sort(neg_span_logits)
+        # empirical CDF with a +1 smoothing so the top negative span is not F = 1
+        F = (np.searchsorted(srt, m, side="right") + 0.5) / (len(srt) + 1.0)
+        log_cdf_max = n * np.log(F)  # log F(max)^n
+        tail = -np.expm1(log_cdf_max)  # 1 - F^n
+        return -np.log(np.clip(tail, 1e-300, 1))[:, None]
+    raise ValueError(method)
+
+
+def platt(x, y):
+    from sklearn.linear_model import LogisticRegression
+    lr = LogisticRegression(C=1e4, max_iter=2000).fit(x, y)
+    return lambda z: lr.predict_proba(z)[:, 1]
+
+
+def cross_fit(recs, method: str, folds: int, seed: int):
+    y = np.array([r["label"] for r in recs])
+    fam = [r["family"] for r in recs]
+    # shuffle families into folds differently per seed
+    names = sorted(set(fam))
+    rng = np.random.default_rng(seed)
+    perm = {f: int(i) for i, f in zip(rng.permutation(len(names)), names)}
+    groups = np.array([perm[f] for f in fam])
+    prob = np.zeros(len(recs))
+    flag = np.zeros(len(recs), bool)
+    for tr, te in GroupKFold(folds).split(np.zeros(len(y)), y, groups):
+        neg_spans = np.concatenate([recs[i]["logits"] for i in tr if y[i] == 0])
+        ftr = features([recs[i] for i in tr], method, neg_spans)
+        fte = features([recs[i] for i in te], method, neg_spans)
+        f = platt(ftr, y[tr])
+        thr, _ = threshold_at_fpr(f(ftr)[y[tr] == 0], 0.01)
+        prob[te] = f(fte)
+        flag[te] = prob[te] >= thr
+    return prob, flag
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    model = args[0] if args else "models/cotscan-minilm-v1"
+    recs = span_logits(str(Path(model).resolve()) if Path(model).exists() else model)
+    y = np.array([r["label"] for r in recs])
+    long = np.array([r["chars"] > LONG for r in recs])
+    print(f"validation: {len(recs)} ({(y == 0).sum()} neg: {((y == 0) & long).sum()} long, "
+          f"{((y == 0) & ~long).sum()} short; {(y == 1).sum()} pos: {((y == 1) & long).sum()} long)")
+    print("5-fold family cross-fit, 20 fold shuffles; FPR/TPR at a 1%-FPR threshold fit on the "
+          "other folds (median [min, max] over shuffles)")
+    print(f"{'method':10s} {'AUROC':>6s} {'FPR all':>18s} {'FPR long':>18s} {'FPR short':>18s} "
+          f"{'TPR all':>18s} {'TPR long':>18s}")
+    methods = ("max", "max+spans", "max+chars", "max-of-n")
+    for method in methods:
+        rows = []
+        for seed in range(20):
+            p, fl = cross_fit(recs, method, 5, seed)
+            rows.append([auroc(y, p), fl[y == 0].mean(), fl[(y == 0) & long].mean(),
+                         fl[(y == 0) & ~long].mean(), fl[y == 1].mean(),
+                         fl[(y == 1) & long].mean()])
+        a = np.array(rows)
+        cell = lambda j: f"{np.median(a[:, j]):.3f} [{a[:, j].min():.3f},{a[:, j].max():.3f}]"  # noqa: E731
+        print(f"{method:10s} {np.median(a[:, 0]):6.3f} " + " ".join(f"{cell(j):>18s}" for j in range(1, 6)))
+    if "--redwood" in sys.argv:
+        redwood(model, recs, methods)
+
+
+def redwood(model: str, val: list[dict], methods) -> None:
+    bench = Path(__file__).resolve().parents[2] / "shared/benchmarks/redwood_novel_200.jsonl"
+    rw = [json.loads(line) for line in open(bench, encoding="utf-8")]
+    s = Scanner(model)
+    items = [s.prepare(r["text"]) for r in rw]
+    recs = [{"label": r["label"], "chars": len(p.transcript.text), "logits": list(lg)}
+            for r, p, lg in zip(rw, items, s.span_logits(items))]
+    y, vy = np.array([r["label"] for r in recs]), np.array([r["label"] for r in val])
+    neg = np.concatenate([r["logits"] for r in val if r["label"] == 0])
+    scores = {}
+    for method in methods:
+        f = platt(features(val, method, neg), vy)
+        scores[method] = f(features(recs, method, neg))
+    rng = np.random.default_rng(0)
+    boot = [rng.integers(0, len(y), len(y)) for _ in range(2000)]
+    print(f"redwood_novel_200 ({len(y)}), calibration fit on all of validation: AUROC; "
+          "paired difference to max [95% bootstrap]")
+    for method in methods:
+        d = [auroc(y[i], scores[method][i]) - auroc(y[i], scores["max"][i]) for i in boot]
+        print(f"{method:10s} {auroc(y, scores[method]):.3f}  {np.mean(d):+.3f} "
+              f"[{np.percentile(d, 2.5):+.3f}, {np.percentile(d, 97.5):+.3f}]")
+
+
+if __name__ == "__main__":
+    main()
