@@ -37,6 +37,15 @@ def main() -> None:
     v = np.array([vis[r["id"]] for r in recs])
     sc = Scanner()
     s = np.array([r.score for r in sc.score_many(r["text"] for r in recs)])
+    from cotscan.baselines import KeywordBaseline
+    kw = KeywordBaseline().decision_function([r["text"] for r in recs])
+    # the ceiling for a reader of *stated* reasoning: the blind annotation used as a score,
+    # against the keyword list, paired bootstrap over the same resampled texts
+    rng = np.random.default_rng(0)
+    diff = []
+    for _ in range(2000):
+        i = rng.integers(0, len(y), len(y))
+        diff.append(M.auroc(y[i], v[i]) - M.auroc(y[i], kw[i]))
     thr = sc.model.calibration.threshold
     counts = {f"label {lab}": {f"visible {k}": int(((y == lab) & (v == k)).sum()) for k in (0, 1, 2)}
               for lab in (1, 0)}
@@ -44,6 +53,10 @@ def main() -> None:
         "counts": counts,
         "auroc_redwood_label_of_annotation_0_1_2": M.auroc(y, v),
         "auroc_redwood_label_of_visible_af_only": M.auroc(y, (v == 2).astype(int)),
+        "keyword_auroc_redwood_label": M.auroc(y, kw),
+        "annotation_minus_keyword_auroc_mean_ci95": [float(np.mean(diff)),
+                                                     float(np.percentile(diff, 2.5)),
+                                                     float(np.percentile(diff, 97.5))],
         "model_auroc_redwood_label": M.auroc(y, s),
         "model_auroc_visible_af_vs_nothing_visible": M.auroc((v[v != 1] == 2).astype(int),
                                                               s[v != 1]),
