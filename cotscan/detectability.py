@@ -9,7 +9,9 @@ Because the transcript score is the maximum of the span scores, the transcript s
 iff at least one span that crosses the threshold by itself survives. With k such spans the
 probability is exactly ``1 - 2**-k``: 0 when nothing is visible, 0.5 when it hangs on one
 sentence, 0.94 when the motive is stated in four places. Exact, deterministic, and free: it
-uses the span scores that scoring computed anyway.
+uses the span scores that scoring computed anyway. (Span scores include the calibration's
+length term for the whole transcript; dropping spans is taken not to change the length, so
+the question stays "how many places carry the motive", not "how long is the text".)
 """
 from __future__ import annotations
 
