@@ -423,7 +423,7 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
 
 
 def recalibrate(model_dir: str | Path, validation_data=None, target_fpr: float | None = None,
-                device: str | None = None) -> Path:
+                device: str | None = None, length_calibration: bool | None = None) -> Path:
     """Refit a trained model's calibration (Platt scaling, operating threshold, evidence
     threshold) on ``validation_data`` (default: the corpus validation split), running the
     encoder exactly as inference does on this machine. Use it after training elsewhere (e.g.
@@ -436,6 +436,8 @@ def recalibrate(model_dir: str | Path, validation_data=None, target_fpr: float |
     cfg = TrainConfig(**{k: v for k, v in known.items() if k in TrainConfig.__dataclass_fields__})
     if target_fpr is not None:
         cfg.target_fpr = target_fpr
+    if length_calibration is not None:
+        cfg.length_calibration = length_calibration
     if validation_data is None:
         from .data import load_records
         recs = load_records("validation")
