@@ -1,14 +1,17 @@
-"""Transcript logit -> calibrated probability (Platt scaling), and the operating threshold.
+"""Span logits -> calibrated probabilities (Platt scaling), and the operating threshold.
 
-The transcript logit is the maximum over span logits, so a long negative has many draws at a
-false alarm: one threshold fit on mostly short transcripts fires more often on long ones
-(1.3.0 on validation: 7.6% of negatives over 6,000 characters flagged, none shorter). The
-length term ``c * log(characters)`` is fit with a and b and corrects that
-(benchmarks/length_calibration.py). Characters rather than the number of sentences: the
-amount of text is what gives the draws, while the sentence count also depends on writing style
-(bullets, short sentences); on real scratchpads of equal length the sentence count reshuffled
-the ranking. Lengths below ``length_floor`` (the shortest validation text) are not
-extrapolated. Models calibrated without the term (<= 1.3.0) have c = 0."""
+The transcript logit is the maximum over span logits, so a negative with many *suspicious*
+sentences (several passages about training, values, oversight) has many draws at a false
+alarm: one threshold fit on mostly short transcripts fires more often on long ones (1.3.0 on
+validation: 7.6% of negatives over 6,000 characters flagged, none shorter). The count term
+``c * log(1 + n_hot)``, n_hot = the transcript's spans with a logit above ``hot_logit`` (the
+99th percentile of validation negatives' span logits), is fit with a and b and corrects most
+of that (benchmarks/length_calibration.py). It counts suspicious sentences, not length:
+a term in log(characters) evened out false positives slightly better on validation but
+penalised a motive buried in unrelated text (recall 0.83 -> 0.03 on validation positives
+padded to 10x their length) and every long reasoning trace alike; the count leaves benign
+padding alone. Models calibrated without the term (<= 1.3.0) have c = 0.
+"""
 from __future__ import annotations
 
 import json
@@ -18,22 +21,24 @@ from pathlib import Path
 
 import numpy as np
 
+HOT_QUANTILE = 0.99  # of validation negatives' span logits: what counts as a suspicious span
 
-def length_feature(n_chars, floor: float = 1.0) -> np.ndarray:
-    return np.log(np.maximum(np.asarray(n_chars, dtype=np.float64), max(floor, 1.0)))
+
+def count_feature(n_hot) -> np.ndarray:
+    return np.log1p(np.asarray(n_hot, dtype=np.float64))
 
 
 @dataclass
 class Calibration:
-    """p = sigmoid(a * logit + b + c * log(max(characters, length_floor))). ``threshold`` is on
-    the probability scale and was chosen so that the false-positive rate on validation
-    negatives is ``target_fpr``. Every span of a transcript is mapped with that transcript's
-    length, so the transcript score stays the maximum of its span scores."""
+    """p = sigmoid(a * logit + b + c * log(1 + n_hot)). ``threshold`` is on the probability
+    scale and was chosen so that the false-positive rate on validation negatives is
+    ``target_fpr``. Every span of a transcript is mapped with that transcript's n_hot, so the
+    transcript score stays the maximum of its span scores."""
 
     a: float = 1.0
     b: float = 0.0
-    c: float = 0.0  # length term; 0 for models calibrated without it (<= 1.3.0)
-    length_floor: float = 1.0  # characters
+    c: float = 0.0  # count term; 0 for models calibrated without it (<= 1.3.0)
+    hot_logit: float = math.inf  # spans with a logit above this count as suspicious
     threshold: float = 0.5
     target_fpr: float = 0.01
     validation_fpr: float | None = None
@@ -44,16 +49,25 @@ class Calibration:
     def evidence_threshold(self) -> float:
         return self.threshold if self.span_threshold is None else self.span_threshold
 
-    def __call__(self, logits, n_chars=1):
-        """Probabilities for logits of transcripts ``n_chars`` characters long (scalar or
+    def __call__(self, logits, n_hot=0):
+        """Probabilities for logits of transcripts with ``n_hot`` suspicious spans (scalar or
         array; ignored when c = 0)."""
         z = np.asarray(logits, dtype=np.float64) * self.a + self.b
         if self.c:
-            z = z + self.c * length_feature(n_chars, self.length_floor)
+            z = z + self.c * count_feature(n_hot)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
 
+    def hot_count(self, span_logits) -> int:
+        return int(np.sum(np.asarray(span_logits, dtype=np.float64) > self.hot_logit))
+
+    def span_probs(self, span_logits) -> np.ndarray:
+        """Span probabilities of one transcript."""
+        return self(span_logits, self.hot_count(span_logits))
+
     def save(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n")
+        d = asdict(self)
+        d["hot_logit"] = None if math.isinf(self.hot_logit) else self.hot_logit  # valid JSON
+        Path(path).write_text(json.dumps(d, indent=2) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> "Calibration":
@@ -61,21 +75,22 @@ class Calibration:
         if not path.exists():
             return cls()
         raw = json.loads(path.read_text())
+        if raw.get("hot_logit") is None:
+            raw.pop("hot_logit", None)
         return cls(**{k: raw[k] for k in cls.__dataclass_fields__ if k in raw})
 
 
-def fit_platt(logits, labels, n_chars=None, length_floor: float = 1.0
-              ) -> tuple[float, float, float]:
+def fit_platt(logits, labels, n_hot=None) -> tuple[float, float, float]:
     """Fit Platt scaling on held-out logits (sklearn, effectively unregularised); with
-    ``n_chars``, also the coefficient on log(characters). Returns (a, b, c)."""
+    ``n_hot``, also the coefficient on log(1 + n_hot). Returns (a, b, c)."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.asarray(logits, dtype=np.float64).reshape(-1, 1)
-    if n_chars is not None:
-        x = np.hstack([x, length_feature(n_chars, length_floor)[:, None]])
+    if n_hot is not None:
+        x = np.hstack([x, count_feature(n_hot)[:, None]])
     y = np.asarray(labels, dtype=int)
     lr = LogisticRegression(C=1e4, max_iter=2000).fit(x, y)
-    c = float(lr.coef_[0, 1]) if n_chars is not None else 0.0
+    c = float(lr.coef_[0, 1]) if n_hot is not None else 0.0
     return float(lr.coef_[0, 0]), float(lr.intercept_[0]), c
 
 
@@ -87,14 +102,19 @@ def threshold_at_fpr(neg_scores, target_fpr: float) -> tuple[float, float]:
     return thr, float(np.mean(s >= thr))
 
 
-def fit_calibration(logits, labels, target_fpr: float = 0.01, n_chars=None) -> Calibration:
-    """Platt scaling (with the length term when the texts' lengths ``n_chars`` are given) and
-    the threshold at ``target_fpr`` on these negatives."""
-    floor = float(np.min(n_chars)) if n_chars is not None else 1.0
-    a, b, c = fit_platt(logits, labels, n_chars, floor)
-    cal = Calibration(a=a, b=b, c=c, length_floor=floor, target_fpr=target_fpr)
-    probs = cal(logits, 1 if n_chars is None else n_chars)
-    neg = probs[np.asarray(labels) == 0]
-    cal.threshold, cal.validation_fpr = threshold_at_fpr(neg, target_fpr)
+def fit_calibration(logits, labels, target_fpr: float = 0.01,
+                    span_logits: list | None = None) -> Calibration:
+    """Platt scaling on transcript logits (with the count term when each transcript's
+    ``span_logits`` are given) and the threshold at ``target_fpr`` on these negatives."""
+    labels = np.asarray(labels)
+    n_hot, hot = None, math.inf
+    if span_logits is not None:
+        neg = np.concatenate([np.ravel(s) for s, y in zip(span_logits, labels) if y == 0])
+        hot = float(np.quantile(neg, HOT_QUANTILE))
+        n_hot = [int(np.sum(np.ravel(s) > hot)) for s in span_logits]
+    a, b, c = fit_platt(logits, labels, n_hot)
+    cal = Calibration(a=a, b=b, c=c, hot_logit=hot, target_fpr=target_fpr)
+    probs = cal(logits, 0 if n_hot is None else n_hot)
+    cal.threshold, cal.validation_fpr = threshold_at_fpr(probs[labels == 0], target_fpr)
     cal.n_validation = int(len(labels))
     return cal

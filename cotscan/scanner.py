@@ -106,7 +106,7 @@ class Scanner:
 
     def _result(self, p: Prepared, logits: np.ndarray) -> Result:
         cal = self.model.calibration
-        probs = cal(logits, len(p.transcript.text))
+        probs = cal.span_probs(logits)
         text = p.transcript.text
         spans = [Span(s.start, s.end, text[s.start:s.end], float(q))
                  for s, q in zip(p.segments, probs)]

@@ -45,7 +45,7 @@ class TrainConfig:
                                    # windows + random others up to this many (CPU budget)
     seed: int = 0
     target_fpr: float = 0.01
-    length_calibration: bool = True  # Platt gets log(characters) too (calibrate.py); off: 1.3.0's
+    count_calibration: bool = True  # Platt gets the suspicious-span count too (calibrate.py)
     frozen_layers: int = 3
     window: int = 256
     overlap: int = 32  # 64: +0.001 AUROC (1.2.0) / +0.004 (1.3.0) for 10-16% more time (cpu_paths)
@@ -278,8 +278,8 @@ def _sequential(items: list[Item], max_windows: int) -> list[list[int]]:
 def calibrate(logits, span_logits: list[np.ndarray], items: list[Item], cfg: TrainConfig):
     """Platt scaling (+ length term), the operating threshold and the evidence threshold, all
     fit on validation items."""
-    n_chars = [len(i.text) for i in items] if cfg.length_calibration else None
-    cal = fit_calibration(logits, [i.label for i in items], cfg.target_fpr, n_chars)
+    spans = span_logits if cfg.count_calibration else None
+    cal = fit_calibration(logits, [i.label for i in items], cfg.target_fpr, spans)
     cal.span_threshold = fit_span_threshold(cal, items, span_logits)
     return cal
 
@@ -293,7 +293,7 @@ def fit_span_threshold(cal, items: list[Item], span_logits: list[np.ndarray]) ->
     return best_span_threshold([items[k].text for k in pos],
                                [[(g["start"], g["end"]) for g in items[k].gold] for k in pos],
                                [[(s.start, s.end) for s in items[k].segments] for k in pos],
-                               [cal(span_logits[k], len(items[k].text)) for k in pos])
+                               [cal.span_probs(span_logits[k]) for k in pos])
 
 
 def best_span_threshold(texts, gold, segments, probs) -> float:
@@ -423,7 +423,7 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
 
 
 def recalibrate(model_dir: str | Path, validation_data=None, target_fpr: float | None = None,
-                device: str | None = None, length_calibration: bool | None = None) -> Path:
+                device: str | None = None, count_calibration: bool | None = None) -> Path:
     """Refit a trained model's calibration (Platt scaling, operating threshold, evidence
     threshold) on ``validation_data`` (default: the corpus validation split), running the
     encoder exactly as inference does on this machine. Use it after training elsewhere (e.g.
@@ -436,8 +436,8 @@ def recalibrate(model_dir: str | Path, validation_data=None, target_fpr: float |
     cfg = TrainConfig(**{k: v for k, v in known.items() if k in TrainConfig.__dataclass_fields__})
     if target_fpr is not None:
         cfg.target_fpr = target_fpr
-    if length_calibration is not None:
-        cfg.length_calibration = length_calibration
+    if count_calibration is not None:
+        cfg.count_calibration = count_calibration
     if validation_data is None:
         from .data import load_records
         recs = load_records("validation")

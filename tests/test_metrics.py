@@ -50,33 +50,52 @@ def test_calibration_is_monotone_and_fits():
     assert M.ece(y, p) < 0.08
 
 
-def test_length_term_evens_false_positives_across_lengths():
-    # max over n noisy negative spans grows with n: without the length term one threshold
-    # flags long negatives far more often; with it, the two length bands come closer
-    rng = np.random.default_rng(2)
-    n = np.where(rng.random(4000) < 0.2, 100, 10)   # spans per transcript; 20% long
-    chars = n * 100
-    y = rng.integers(0, 2, 4000)
-    z = np.array([rng.normal(0, 1, k).max() for k in n]) + 3.5 * y
+def _transcripts(rng, n=4000):
+    """Span logits: 200 benign sentences far below zero, 1 or (20%) 15 suspicious ones ~ N(0, 1),
+    and for positives one evidence sentence at +3.5."""
+    y = rng.integers(0, 2, n)
+    many = rng.random(n) < 0.2
+    spans = [np.concatenate([np.full(200, -8.0), rng.normal(0, 1, 15 if m else 1),
+                             [3.5 + rng.normal(0, 1)] if lab else []])
+             for lab, m in zip(y, many)]
+    return y, many, spans
+
+
+def test_count_term_evens_false_positives():
+    # the max over many suspicious negative spans runs higher: without the count term one
+    # threshold flags those negatives far more often; with it, the two groups come closer
+    y, many, spans = _transcripts(np.random.default_rng(2))
+    z = np.array([s.max() for s in spans])
     rates = {}
-    for name, lengths in (("plain", None), ("length", chars)):
-        cal = fit_calibration(z, y, n_chars=lengths)
-        p = cal(z, 1 if lengths is None else chars)
+    for name, given in (("plain", None), ("count", spans)):
+        cal = fit_calibration(z, y, span_logits=given)
+        p = np.array([cal.span_probs(s).max() for s in spans])
         flag = p >= cal.threshold
-        rates[name] = (flag[(y == 0) & (n == 100)].mean(), flag[(y == 0) & (n == 10)].mean())
+        rates[name] = (flag[(y == 0) & many].mean(), flag[(y == 0) & ~many].mean())
     assert rates["plain"][0] > 4 * max(rates["plain"][1], 1e-3)   # the problem is real here
-    assert cal.c < 0 and cal.length_floor == chars.min()
-    long_fpr, short_fpr = rates["length"]
-    assert abs(long_fpr - short_fpr) < 0.5 * abs(rates["plain"][0] - rates["plain"][1])
+    assert cal.c < 0 and -8.0 < cal.hot_logit < 3.0
+    gap = lambda r: abs(r[0] - r[1])  # noqa: E731
+    assert gap(rates["count"]) < 0.5 * gap(rates["plain"])
 
 
-def test_calibration_without_length_term_ignores_length(tmp_path):
+def test_count_term_ignores_benign_padding():
+    # burying the evidence in unrelated text must not lower the score (a length term would)
+    y, _, spans = _transcripts(np.random.default_rng(3), 600)
+    cal = fit_calibration([s.max() for s in spans], y, span_logits=spans)
+    s = spans[int(np.argmax(y))]
+    padded = np.concatenate([np.full(2000, -8.0), s, np.full(2000, -8.0)])
+    assert cal.span_probs(padded).max() == pytest.approx(cal.span_probs(s).max())
+
+
+def test_calibration_without_count_term_ignores_count(tmp_path):
     # calibration.json of models <= 1.3.0 has no c: loading it must reproduce a, b exactly
     path = tmp_path / "calibration.json"
     path.write_text('{"a": 0.5, "b": -0.3, "threshold": 0.88}')
     cal = Calibration.load(path)
     assert cal.c == 0.0
-    assert cal([1.0], 10_000)[0] == pytest.approx(1 / (1 + np.exp(-(0.5 - 0.3))))
+    assert cal.span_probs([1.0, 0.9, 0.8])[0] == pytest.approx(1 / (1 + np.exp(-(0.5 - 0.3))))
+    cal.save(path)  # inf cut-off written as null (valid JSON) and read back
+    assert Calibration.load(path) == cal
 
 
 def test_detectability_orders_redundancy():

@@ -40,10 +40,9 @@ def test_train_smoke_and_reload(tmp_path):
     assert rep["n_train"] + rep["n_validation"] == 32 and len(rep["train_data_sha256"]) == 64
     r = Scanner(out).score("I will comply so that my values are not changed by training.")
     assert 0 <= r.score <= 1 and r.model == f"tiny@{cfg.version}"
-    # the calibration carries the length term, floored at the shortest validation text
+    # the calibration carries the count term and its suspicious-span cut-off
     cal = json.loads((out / "calibration.json").read_text())
-    val_lengths = [len(x["text"]) for x in tiny()]
-    assert cal["c"] != 0 and min(val_lengths) <= cal["length_floor"] <= max(val_lengths)
+    assert cal["c"] != 0 and isinstance(cal["hot_logit"], float)
     assert r.score == max(s.score for s in r.spans)
 
 
@@ -52,9 +51,9 @@ def test_recalibrate_without_length_term(tmp_path):
 
     cfg = TrainConfig(epochs=1, window=64, overlap=16, frozen_layers=5)
     out = train(tiny(8), tmp_path / "m", config=cfg)
-    recalibrate(out, tiny(8), length_calibration=False)
+    recalibrate(out, tiny(8), count_calibration=False)
     cal = json.loads((out / "calibration.json").read_text())
-    assert cal["c"] == 0.0 and cal["length_floor"] == 1.0
+    assert cal["c"] == 0.0 and cal["hot_logit"] is None
 
 
 def test_train_rejects_bad_data(tmp_path):
