@@ -3,22 +3,26 @@ transcript-score calibrations by cross-fitting on the VALIDATION split only (sce
 grouped into folds: calibrate on some families, measure on the others), so a choice made here
 never looks at the test split.
 
-The transcript score is the maximum over span scores; a negative with many spans gets many
-draws at a false alarm, so one threshold fit on mostly short validation negatives fires more
-often on long ones (model card, "False positives by length"). Candidates:
+The transcript score is the maximum over span scores; a negative with many suspicious spans
+gets many draws at a false alarm, so one threshold fit on mostly short validation negatives
+fires more often on long ones (model card, "Why 1.3.1"). Candidates:
 
   max        Platt on the max span logit (the 1.3.0 calibration)
   max+spans  Platt on [max span logit, log(number of spans)]
-  max+chars  Platt on [max span logit, log(characters)] (shipped from 1.3.1; calibrate.py)
+  max+chars  Platt on [max span logit, log(characters)]
+  max+count  Platt on [max span logit, log(1 + spans above the 99th percentile of negative
+             span logits)] (shipped from 1.3.1; cotscan/calibrate.py)
   max-of-n   Platt on the max logit's tail probability under "n independent negative spans":
              -log(1 - F(max)^n), F = the negative span-logit distribution (training folds)
 
---redwood adds a sanity check on real scratchpads (evaluation only; each calibration fit on
-the whole validation split, then applied once): max+spans and max+chars tie on validation, but
-the sentence count is partly writing style, and on real scratchpads of equal length it
-reshuffles the ranking (model card, "Calibration and length").
+--bury: validation only too. 60 positives and 60 negatives under 3,000 characters, each also
+padded to 10x its length with unrelated reasoning (cotscan.stress "bury", strength 1); each
+calibration fit on all of validation; flagged share before and after. A length term
+penalises the padding, the count term does not (~7 min).
+--redwood: a sanity check on real scratchpads (evaluation only; each calibration fit on the
+whole validation split, then applied once).
 
-    python benchmarks/length_calibration.py [MODEL] [--redwood]  # ~4 min on 2 cores
+    python benchmarks/length_calibration.py [MODEL] [--bury] [--redwood]  # ~4 min + extras
 """
 import json
 import sys
@@ -28,7 +32,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from cotscan import Scanner
-from cotscan.calibrate import fit_platt, threshold_at_fpr
+from cotscan.calibrate import HOT_QUANTILE, threshold_at_fpr
 from cotscan.data import load_records
 from cotscan.metrics import auroc
 
@@ -61,6 +65,9 @@ def features(recs, method: str, neg_span_logits: np.ndarray) -> np.ndarray:
         return np.stack([m, np.log(n)], 1)
     if method == "max+chars":
         return np.stack([m, np.log([r["chars"] for r in recs])], 1)
+    if method == "max+count":
+        hot = np.quantile(neg_span_logits, HOT_QUANTILE)
+        return np.stack([m, np.log1p([np.sum(np.asarray(r["logits"]) > hot) for r in recs])], 1)
     if method == "max-of-n":
         srt = np.sort(neg_span_logits)
         # empirical CDF with a +1 smoothing so the top negative span is not F = 1
@@ -110,7 +117,7 @@ def main() -> None:
           "other folds (median [min, max] over shuffles)")
     print(f"{'method':10s} {'AUROC':>6s} {'FPR all':>18s} {'FPR long':>18s} {'FPR short':>18s} "
           f"{'TPR all':>18s} {'TPR long':>18s}")
-    methods = ("max", "max+spans", "max+chars", "max-of-n")
+    methods = ("max", "max+spans", "max+chars", "max+count", "max-of-n")
     for method in methods:
         rows = []
         for seed in range(20):
@@ -122,8 +129,48 @@ def main() -> None:
         cell = lambda j: f"{np.median(a[:, j]):.3f} [{a[:, j].min():.3f},{a[:, j].max():.3f}]"  # noqa: E731
         print(f"{method:10s} {np.median(a[:, 0]):6.3f} " + " ".join(f"{cell(j):>18s}" for j in range(1, 6)))
     threshold_spread(recs)
+    if "--bury" in sys.argv:
+        bury(model, recs, methods)
     if "--redwood" in sys.argv:
         redwood(model, recs, methods)
+
+
+def fit_on_validation(val: list[dict], method: str):
+    """Calibration fit on all of validation -> (scorer on records, 1%-FPR threshold)."""
+    vy = np.array([r["label"] for r in val])
+    neg = np.concatenate([r["logits"] for r in val if r["label"] == 0])
+    f = platt(features(val, method, neg), vy)
+    thr, _ = threshold_at_fpr(f(features(val, method, neg))[vy == 0], 0.01)
+    return (lambda recs: f(features(recs, method, neg))), thr
+
+
+def bury(model: str, val: list[dict], methods) -> None:
+    import random
+
+    from cotscan.stress import transform
+
+    s = Scanner(model)
+    recs = load_records("validation")
+    rng = random.Random(0)
+    picked = [r for lab in (1, 0) for r in
+              rng.sample([r for r in recs if r["label"] == lab and len(r["text"]) < 3000], 60)]
+    rows = []
+    for strength in (0.0, 1.0):
+        texts = [transform(r, "bury", strength)["text"] for r in picked]
+        items = [s.prepare(t) for t in texts]
+        rows += [{"label": r["label"], "strength": strength, "chars": len(t),
+                  "logits": [float(v) for v in lg]}
+                 for r, t, lg in zip(picked, texts, s.span_logits(items))]
+    print("bury (validation, 60 pos + 60 neg < 3,000 chars, padded to 10x): share flagged")
+    print(f"{'method':10s} {'pos':>6s} {'pos buried':>11s} {'neg':>6s} {'neg buried':>11s}")
+    for method in methods:
+        score, thr = fit_on_validation(val, method)
+        cells = []
+        for lab in (1, 0):
+            for strength in (0.0, 1.0):
+                sub = [r for r in rows if r["label"] == lab and r["strength"] == strength]
+                cells.append(float((score(sub) >= thr).mean()))
+        print(f"{method:10s} {cells[0]:6.2f} {cells[1]:11.2f} {cells[2]:6.2f} {cells[3]:11.2f}")
 
 
 def threshold_spread(recs: list[dict]) -> None:
@@ -134,17 +181,18 @@ def threshold_spread(recs: list[dict]) -> None:
 
     y = np.array([r["label"] for r in recs])
     m = np.array([max(r["logits"]) for r in recs])
-    c = np.array([r["chars"] for r in recs])
+    lg = [np.asarray(r["logits"]) for r in recs]
     fam = np.array([r["family"] for r in recs])
     names = np.unique(fam)
     rng = np.random.default_rng(0)
     fpr = []
     for _ in range(300):
         a = np.isin(fam, rng.choice(names, len(names) // 2, replace=False))
-        cal = fit_calibration(m[a], y[a], 0.01, c[a])
-        fpr.append(float((cal(m[~a & (y == 0)], c[~a & (y == 0)]) >= cal.threshold).mean()))
+        cal = fit_calibration(m[a], y[a], 0.01, [x for x, k in zip(lg, a) if k])
+        held = [cal.span_probs(x).max() for x, k, lab in zip(lg, a, y) if not k and lab == 0]
+        fpr.append(float((np.array(held) >= cal.threshold).mean()))
     fpr = np.array(fpr)
-    print(f"threshold spread (max+chars fit on half of the {len(names)} validation families, "
+    print(f"threshold spread (max+count fit on half of the {len(names)} validation families, "
           f"FPR on the other half, 300 splits): median {np.median(fpr):.3f}, 90% of splits in "
           f"[{np.percentile(fpr, 5):.3f}, {np.percentile(fpr, 95):.3f}], over 2%: "
           f"{(fpr > 0.02).mean():.0%}")
@@ -157,12 +205,11 @@ def redwood(model: str, val: list[dict], methods) -> None:
     items = [s.prepare(r["text"]) for r in rw]
     recs = [{"label": r["label"], "chars": len(p.transcript.text), "logits": list(lg)}
             for r, p, lg in zip(rw, items, s.span_logits(items))]
-    y, vy = np.array([r["label"] for r in recs]), np.array([r["label"] for r in val])
-    neg = np.concatenate([r["logits"] for r in val if r["label"] == 0])
+    y = np.array([r["label"] for r in recs])
     scores = {}
     for method in methods:
-        f = platt(features(val, method, neg), vy)
-        scores[method] = f(features(recs, method, neg))
+        score, _ = fit_on_validation(val, method)
+        scores[method] = score(recs)
     rng = np.random.default_rng(0)
     boot = [rng.integers(0, len(y), len(y)) for _ in range(2000)]
     print(f"redwood_novel_200 ({len(y)}), calibration fit on all of validation: AUROC; "

@@ -10,8 +10,8 @@ iff at least one span that crosses the threshold by itself survives. With k such
 probability is exactly ``1 - 2**-k``: 0 when nothing is visible, 0.5 when it hangs on one
 sentence, 0.94 when the motive is stated in four places. Exact, deterministic, and free: it
 uses the span scores that scoring computed anyway. (Span scores include the calibration's
-length term for the whole transcript; dropping spans is taken not to change the length, so
-the question stays "how many places carry the motive", not "how long is the text".)
+count term for the whole transcript; dropping spans is taken not to change that count, so
+the question stays "how many places carry the motive".)
 """
 from __future__ import annotations
 
