@@ -5,13 +5,13 @@ never looks at the test split.
 
 The transcript score is the maximum over span scores; a negative with many suspicious spans
 gets many draws at a false alarm, so one threshold fit on mostly short validation negatives
-fires more often on long ones (model card, "Why 1.3.1"). Candidates:
+fires more often on long ones (model card, "Calibration candidates"). Candidates:
 
-  max        Platt on the max span logit (the 1.3.0 calibration)
+  max        Platt on the max span logit (the shipped 1.3.0 calibration)
   max+spans  Platt on [max span logit, log(number of spans)]
   max+chars  Platt on [max span logit, log(characters)]
   max+count  Platt on [max span logit, log(1 + spans above the 99th percentile of negative
-             span logits)] (shipped from 1.3.1; cotscan/calibrate.py)
+             span logits)] (optional: cotscan train --count-calibration; not shipped)
   max-of-n   Platt on the max logit's tail probability under "n independent negative spans":
              -log(1 - F(max)^n), F = the negative span-logit distribution (training folds)
 

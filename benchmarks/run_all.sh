@@ -12,12 +12,10 @@ cotscan stress data/corpus/test.jsonl --max-records 100 --strengths 0,0.5,1 \
 python benchmarks/cpu_paths.py --split test --json benchmarks/results/cpu_paths.json | tee benchmarks/results/cpu_paths.txt
 python benchmarks/scan_memory.py --gb 2 --json benchmarks/results/scan_memory.json
 python benchmarks/redwood_visibility.py --json benchmarks/results/redwood_visibility.json
-# why the calibration has a length term (validation cross-fit; redwood as a sanity check)
-python benchmarks/length_calibration.py --redwood | tee benchmarks/results/length_calibration.txt
-# the 1.2.0 vs 1.3.x comparison in the model card (1.2.0 unpacked from git; never the test split)
+# calibration candidates against false positives on long transcripts (validation; model card)
+python benchmarks/length_calibration.py --bury --redwood | tee benchmarks/results/length_calibration.txt
+# the 1.2.0 vs 1.3.0 comparison in the model card (1.2.0 unpacked from git; never the test split)
 mkdir -p /tmp/m12 && git archive 69e56ff models/cotscan-minilm-v1 | tar -x -C /tmp/m12
-# 1.3.0 = 1.3.1's weights without the length term
-mkdir -p /tmp/m130 && git archive be8cae5 models/cotscan-minilm-v1 | tar -x -C /tmp/m130
-python benchmarks/probe_compare.py /tmp/m12/models/cotscan-minilm-v1 /tmp/m130/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
+python benchmarks/probe_compare.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
   | tee benchmarks/results/probe_compare.txt
-python benchmarks/fpr_by_source.py /tmp/m12/models/cotscan-minilm-v1 /tmp/m130/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt
+python benchmarks/fpr_by_source.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt

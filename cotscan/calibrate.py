@@ -2,15 +2,16 @@
 
 The transcript logit is the maximum over span logits, so a negative with many *suspicious*
 sentences (several passages about training, values, oversight) has many draws at a false
-alarm: one threshold fit on mostly short transcripts fires more often on long ones (1.3.0 on
-validation: 7.6% of negatives over 6,000 characters flagged, none shorter). The count term
-``c * log(1 + n_hot)``, n_hot = the transcript's spans with a logit above ``hot_logit`` (the
-99th percentile of validation negatives' span logits), is fit with a and b and corrects most
-of that (benchmarks/length_calibration.py). It counts suspicious sentences, not length:
-a term in log(characters) evened out false positives slightly better on validation but
-penalised a motive buried in unrelated text (recall 0.83 -> 0.03 on validation positives
-padded to 10x their length) and every long reasoning trace alike; the count leaves benign
-padding alone. Models calibrated without the term (<= 1.3.0) have c = 0.
+alarm: one threshold fit on mostly short transcripts fires more often on long ones (the
+shipped model on validation: 7.6% of negatives over 6,000 characters flagged, none shorter).
+Optional count term (``fit_calibration(..., span_logits=...)``, ``cotscan train
+--count-calibration``): ``c * log(1 + n_hot)``, n_hot = the transcript's spans with a logit
+above ``hot_logit`` (the 99th percentile of validation negatives' span logits), fit with a
+and b. On validation it cuts that to 3.0% and leaves a motive buried in unrelated text alone
+(a log-length term penalised it: recall 0.83 -> 0.03 when padded to 10x), but it also
+discounts positives that state the motive in many places and lowered the harm-minimising
+probe set's AUROC below its gate (0.895 < 0.9), so the shipped model does not use it
+(model card, "Calibration candidates"; benchmarks/length_calibration.py). c = 0 turns it off.
 """
 from __future__ import annotations
 

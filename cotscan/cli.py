@@ -47,8 +47,8 @@ def cmd_scan(a) -> int:
     return 1 if summary.errored else 0
 
 
-COUNT_HELP = ("calibrate on the max span logit alone, without the suspicious-span count term "
-              "(e.g. when your validation set is too small to fit it)")
+COUNT_HELP = ("also fit the suspicious-span count term (fewer false positives on transcripts "
+              "with many near-miss sentences; model card, 'Calibration candidates')")
 
 
 def cmd_train(a) -> int:
@@ -58,7 +58,7 @@ def cmd_train(a) -> int:
                       frozen_layers=a.frozen_layers, lr_encoder=a.lr,
                       max_windows_per_item=a.max_windows_per_item, window=a.window,
                       overlap=a.overlap, truncated_share=a.truncated_share, name=a.name,
-                      count_calibration=not a.no_count_calibration)
+                      count_calibration=a.count_calibration)
     out = train(a.data, a.output, a.validation, cfg, command="cotscan " + " ".join(sys.argv[1:]))
     print(f"model written to {out}", file=sys.stderr)
     return 0
@@ -68,7 +68,7 @@ def cmd_calibrate(a) -> int:
     from .train import recalibrate
 
     out = recalibrate(a.model_dir, a.data, a.target_fpr,
-                      count_calibration=False if a.no_count_calibration else None)
+                      count_calibration=True if a.count_calibration else None)
     print((out / "calibration.json").read_text())
     return 0
 
@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     p.add_argument("--truncated-share", type=float, default=d.truncated_share,
                    help="add cut-off copies of this share of training transcripts")
     p.add_argument("--name", default=d.name)
-    p.add_argument("--no-count-calibration", action="store_true", help=COUNT_HELP)
+    p.add_argument("--count-calibration", action="store_true", help=COUNT_HELP)
     p.set_defaults(fn=cmd_train)
 
     p = sub.add_parser("calibrate", help="refit a model's calibration and thresholds on "
@@ -187,7 +187,7 @@ def main(argv=None) -> int:
     p.add_argument("model_dir")
     p.add_argument("--data", help="validation JSONL (default: corpus validation split)")
     p.add_argument("--target-fpr", type=float, default=None)
-    p.add_argument("--no-count-calibration", action="store_true", help=COUNT_HELP)
+    p.add_argument("--count-calibration", action="store_true", help=COUNT_HELP)
     p.set_defaults(fn=cmd_calibrate)
 
     p = sub.add_parser("eval", help="metrics with bootstrap CIs, next to baselines")

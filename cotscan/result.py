@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 class Span:
     """A sentence / reasoning step of the scored text. ``text == result.text[start:end]``.
     ``score`` is the calibrated probability that the transcript shows value-preservation
-    reasoning if this span is its strongest evidence (span logit and the transcript's number of
-    suspicious spans through the model's calibration); the transcript score is the maximum over spans."""
+    reasoning if this span is its strongest evidence (the span logit through the model's
+    calibration); the transcript score is the maximum over spans."""
 
     start: int
     end: int

@@ -45,7 +45,8 @@ class TrainConfig:
                                    # windows + random others up to this many (CPU budget)
     seed: int = 0
     target_fpr: float = 0.01
-    count_calibration: bool = True  # Platt gets the suspicious-span count too (calibrate.py)
+    count_calibration: bool = False  # Platt also gets the suspicious-span count (calibrate.py);
+                                     # off by default: see the model card, "Calibration candidates"
     frozen_layers: int = 3
     window: int = 256
     overlap: int = 32  # 64: +0.001 AUROC (1.2.0) / +0.004 (1.3.0) for 10-16% more time (cpu_paths)
@@ -53,7 +54,7 @@ class TrainConfig:
     truncated_share: float = 0.0   # extra cut-off copies of training transcripts (see
                                    # truncated_copies); 0 = off
     name: str = "cotscan-minilm-v1"
-    version: str = "1.3.1"
+    version: str = "1.3.0"
 
 
 @dataclass

@@ -40,20 +40,20 @@ def test_train_smoke_and_reload(tmp_path):
     assert rep["n_train"] + rep["n_validation"] == 32 and len(rep["train_data_sha256"]) == 64
     r = Scanner(out).score("I will comply so that my values are not changed by training.")
     assert 0 <= r.score <= 1 and r.model == f"tiny@{cfg.version}"
-    # the calibration carries the count term and its suspicious-span cut-off
+    # by default no count term (the shipped recipe)
     cal = json.loads((out / "calibration.json").read_text())
-    assert cal["c"] != 0 and isinstance(cal["hot_logit"], float)
+    assert cal["c"] == 0.0 and cal["hot_logit"] is None
     assert r.score == max(s.score for s in r.spans)
 
 
-def test_recalibrate_without_length_term(tmp_path):
+def test_recalibrate_with_count_term(tmp_path):
     from cotscan.train import TrainConfig, recalibrate, train
 
     cfg = TrainConfig(epochs=1, window=64, overlap=16, frozen_layers=5)
     out = train(tiny(8), tmp_path / "m", config=cfg)
-    recalibrate(out, tiny(8), count_calibration=False)
+    recalibrate(out, tiny(8), count_calibration=True)
     cal = json.loads((out / "calibration.json").read_text())
-    assert cal["c"] == 0.0 and cal["hot_logit"] is None
+    assert cal["c"] != 0 and isinstance(cal["hot_logit"], float)
 
 
 def test_train_rejects_bad_data(tmp_path):
