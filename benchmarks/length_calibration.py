@@ -32,7 +32,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from cotscan import Scanner
-from cotscan.calibrate import HOT_QUANTILE, threshold_at_fpr
+from cotscan.calibrate import HOT_QUANTILE, count_feature, threshold_at_fpr
 from cotscan.data import load_records
 from cotscan.metrics import auroc
 
@@ -67,7 +67,7 @@ def features(recs, method: str, neg_span_logits: np.ndarray) -> np.ndarray:
         return np.stack([m, np.log([r["chars"] for r in recs])], 1)
     if method == "max+count":
         hot = np.quantile(neg_span_logits, HOT_QUANTILE)
-        return np.stack([m, np.log1p([np.sum(np.asarray(r["logits"]) > hot) for r in recs])], 1)
+        return np.stack([m, count_feature([np.sum(np.asarray(r["logits"]) > hot) for r in recs])], 1)
     if method == "max-of-n":
         srt = np.sort(neg_span_logits)
         # empirical CDF with a +1 smoothing so the top negative span is not F = 1

@@ -277,8 +277,8 @@ def _sequential(items: list[Item], max_windows: int) -> list[list[int]]:
 
 
 def calibrate(logits, span_logits: list[np.ndarray], items: list[Item], cfg: TrainConfig):
-    """Platt scaling (+ suspicious-span count term), the operating threshold and the evidence threshold, all
-    fit on validation items."""
+    """Platt scaling (+ the optional suspicious-span count term), the operating threshold and
+    the evidence threshold, all fit on validation items."""
     spans = span_logits if cfg.count_calibration else None
     cal = fit_calibration(logits, [i.label for i in items], cfg.target_fpr, spans)
     cal.span_threshold = fit_span_threshold(cal, items, span_logits)
