@@ -24,6 +24,7 @@ whole validation split, then applied once).
 
     python benchmarks/length_calibration.py [MODEL] [--bury] [--redwood]  # ~4 min + extras
 """
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -37,22 +38,24 @@ from cotscan.data import load_records
 from cotscan.metrics import auroc
 
 LONG = 6000  # chars: the long composites start here (data/README.md)
-CACHE = Path("/tmp/cotscan_val_spans.json")
+CACHE = Path("/tmp/cotscan_val_spans_v2.json")
 
 
 def span_logits(model: str) -> list[dict]:
-    if CACHE.exists() and json.loads(CACHE.read_text())["model"] == model:
+    recs = load_records("validation")
+    key = {"model": model, "validation": hashlib.sha256(
+        json.dumps([r["id"] for r in recs]).encode()).hexdigest()}  # stale cache = wrong split
+    if CACHE.exists() and json.loads(CACHE.read_text())["key"] == key:
         return json.loads(CACHE.read_text())["records"]
     s = Scanner(model)
-    recs = load_records("validation")
     out = []
     for k in range(0, len(recs), 64):
         chunk = recs[k:k + 64]
         items = [s.prepare(r["text"]) for r in chunk]
         for r, lg in zip(chunk, s.span_logits(items)):
             out.append({"label": r["label"], "family": r["scenario"], "chars": len(r["text"]),
-                        "logits": [float(v) for v in lg]})
-    CACHE.write_text(json.dumps({"model": model, "records": out}))
+                        "writer": r["writer"], "logits": [float(v) for v in lg]})
+    CACHE.write_text(json.dumps({"key": key, "records": out}))
     return out
 
 
@@ -175,8 +178,9 @@ def bury(model: str, val: list[dict], methods) -> None:
 
 def threshold_spread(recs: list[dict]) -> None:
     """How far can the realised FPR on unseen families drift from the 1% target by family
-    sampling alone? Calibrate (shipped method) on a random half of the validation families,
-    measure FPR on the other half; 300 splits."""
+    sampling alone? Calibrate on a random half of the validation families, measure FPR on the
+    other half; 300 splits. Then, where validation has held-out-wave families (writers f*,
+    data/raw/BRIEF_HELDOUT.md), calibrate on the rest of validation and measure on them."""
     from cotscan.calibrate import fit_calibration
 
     y = np.array([r["label"] for r in recs])
@@ -184,18 +188,30 @@ def threshold_spread(recs: list[dict]) -> None:
     lg = [np.asarray(r["logits"]) for r in recs]
     fam = np.array([r["family"] for r in recs])
     names = np.unique(fam)
-    rng = np.random.default_rng(0)
-    fpr = []
-    for _ in range(300):
-        a = np.isin(fam, rng.choice(names, len(names) // 2, replace=False))
-        cal = fit_calibration(m[a], y[a], 0.01, [x for x, k in zip(lg, a) if k])
-        held = [cal.span_probs(x).max() for x, k, lab in zip(lg, a, y) if not k and lab == 0]
-        fpr.append(float((np.array(held) >= cal.threshold).mean()))
-    fpr = np.array(fpr)
-    print(f"threshold spread (max+count fit on half of the {len(names)} validation families, "
-          f"FPR on the other half, 300 splits): median {np.median(fpr):.3f}, 90% of splits in "
-          f"[{np.percentile(fpr, 5):.3f}, {np.percentile(fpr, 95):.3f}], over 2%: "
-          f"{(fpr > 0.02).mean():.0%}")
+
+    def fpr_on(fit_mask, eval_mask, count):
+        cal = fit_calibration(m[fit_mask], y[fit_mask], 0.01,
+                              [x for x, k in zip(lg, fit_mask) if k] if count else None)
+        held = [cal.span_probs(x).max() for x, k, lab in zip(lg, eval_mask, y) if k and lab == 0]
+        return float((np.array(held) >= cal.threshold).mean()), len(held)
+
+    for method, count in (("max", False), ("max+count", True)):
+        rng = np.random.default_rng(0)
+        fpr = []
+        for _ in range(300):
+            a = np.isin(fam, rng.choice(names, len(names) // 2, replace=False))
+            fpr.append(fpr_on(a, ~a, count)[0])
+        fpr = np.array(fpr)
+        print(f"threshold spread ({method} fit on half of the {len(names)} validation families, "
+              f"FPR on the other half, 300 splits): median {np.median(fpr):.3f}, 90% of splits "
+              f"in [{np.percentile(fpr, 5):.3f}, {np.percentile(fpr, 95):.3f}], over 2%: "
+              f"{(fpr > 0.02).mean():.0%}")
+    heldout = np.array([r.get("writer", "").startswith("f") for r in recs])
+    if heldout.any() and (~heldout).any():
+        for method, count in (("max", False), ("max+count", True)):
+            f, n = fpr_on(~heldout, heldout, count)
+            print(f"{method}: fit on the earlier validation families, FPR on the held-out wave's "
+                  f"{len(np.unique(fam[heldout]))} families ({n} negatives): {f:.3f}")
 
 
 def redwood(model: str, val: list[dict], methods) -> None:

@@ -15,7 +15,11 @@ Steps (deterministic, seed below):
    composites stay exactly as they were (the test split only grows);
 6. drop val/test items that near-duplicate a train item (5-word shingle Jaccard >= 0.5);
    for the c wave, which came later, also drop its *train* items that near-duplicate an
-   earlier val/test item, so no existing evaluation item moves.
+   earlier val/test item, so no existing evaluation item moves;
+7. held-out waves (writers f*, data/raw/BRIEF_HELDOUT.md) go only to validation and test,
+   half and half by family, with long composites of their own records in the same
+   proportion as the first wave's (ids `<split>-long-f<wave>NNN`): more independent hard
+   negatives for the 1% threshold, and test families no model decision has seen.
 """
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ from cotscan.data import near_duplicates  # noqa: E402
 RAW, OUT = HERE / "raw", HERE / "corpus"
 SEED = 20261126
 LATER_WAVES = ("c", "d", "e")  # appended in this order; never reorder
+HELDOUT_WAVES = ("f",)  # validation/test only, appended after LATER_WAVES; never reorder
+HELDOUT_TARGETS = {"validation": 0.5, "test": 0.5}
+COMPOSITE_SHARE = 0.2  # composites per record in a split (first wave: 464/2151 in train)
 SPLITS = ("train", "validation", "test")
 MAX_CHARS = 15_000  # longest transcript the corpus admits
 MARK_RE = re.compile(r"⟦(.*?)‖(.*?)⟧", re.S)
@@ -115,10 +122,11 @@ def make_records(raw_records: list[dict], problems: list[str]) -> list[dict]:
     return out
 
 
-def assign_splits(records: list[dict], rng: random.Random) -> dict[str, str]:
+def assign_splits(records: list[dict], rng: random.Random,
+                  targets: dict[str, float] | None = None) -> dict[str, str]:
     """scenario -> split. Per writer, families (largest first, ties shuffled) go to the split
     furthest below its target share, so every writer's style is in every split."""
-    targets = {"train": 0.70, "validation": 0.13, "test": 0.17}
+    targets = targets or {"train": 0.70, "validation": 0.13, "test": 0.17}
     by_writer: dict[str, Counter] = defaultdict(Counter)
     for r in records:
         by_writer[r["writer"]][r["scenario"]] += 1
@@ -136,7 +144,8 @@ def assign_splits(records: list[dict], rng: random.Random) -> dict[str, str]:
     return split_of
 
 
-def composites(pool: list[dict], n: int, rng: random.Random, split: str) -> list[dict]:
+def composites(pool: list[dict], n: int, rng: random.Random, split: str,
+               tag: str = "") -> list[dict]:
     """Long mixed reasoning made of 2-6 records of one split; at most one positive inside."""
     pos = [r for r in pool if r["label"] == 1 and r["source"] == "authored"]
     neg = [r for r in pool if r["label"] == 0 and r["source"] == "authored"]
@@ -158,7 +167,7 @@ def composites(pool: list[dict], n: int, rng: random.Random, split: str) -> list
                 spans = [{"start": s["start"] + offset, "end": s["end"] + offset}
                          for s in p["spans"]]
             offset += len(p["text"]) + 2
-        out.append({**primary, "id": f"{split}-long-{i:04d}", "text": "\n\n".join(texts),
+        out.append({**primary, "id": f"{split}-long-{tag}{i:04d}", "text": "\n\n".join(texts),
                     "spans": spans, "style": "long_mixed", "pair_id": None,
                     "condition_pair_id": None, "source": "generated"})
     return out
@@ -188,6 +197,25 @@ def add_later_wave(by_split: dict, records: list[dict], rng: random.Random,
         by_split[split] += [r for i, r in enumerate(new[split]) if i not in dup]
 
 
+def add_heldout_wave(by_split: dict, records: list[dict], rng: random.Random, wave: str,
+                     problems: list[str]) -> None:
+    """A wave that only evaluates: its families split between validation and test, items
+    that near-duplicate a train item dropped, then composites made of its own records."""
+    if not records:
+        return
+    split_of = assign_splits(records, rng, HELDOUT_TARGETS)
+    train_texts = [r["text"] for r in by_split["train"]]
+    for split in HELDOUT_TARGETS:
+        new = [r for r in records if split_of[r["scenario"]] == split]
+        dup = {i for i, _, _ in near_duplicates([r["text"] for r in new], train_texts)
+               } if new else set()
+        problems += [f"dropped {new[i]['id']} ({split}): near-duplicate of train"
+                     for i in sorted(dup)]
+        new = [r for i, r in enumerate(new) if i not in dup]
+        k = round(COMPOSITE_SHARE * len(new))
+        by_split[split] += new + composites(new, k, rng, split, tag=wave)
+
+
 def main(n_long: dict[str, int] | None = None) -> None:
     rng = random.Random(SEED)
     problems: list[str] = []
@@ -196,7 +224,7 @@ def main(n_long: dict[str, int] | None = None) -> None:
     # later waves, each added without moving any earlier record: c (plain register),
     # d (motive weighed before a decision), e (harm-minimising form)
     later_raw = [[r for f in sorted(RAW.glob(f"{w}*/batch_*.txt")) for r in parse_file(f, problems)]
-                 for w in LATER_WAVES]
+                 for w in LATER_WAVES + HELDOUT_WAVES]
     ids = Counter(r["id"] for rs in [raw, raw2, *later_raw] for r in rs)
     raw, raw2, *later_raw = (
         [r for r in rs if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
@@ -237,8 +265,10 @@ def main(n_long: dict[str, int] | None = None) -> None:
         for i in sorted(dup):
             problems.append(f"dropped {by_split[split][i]['id']} ({split}): near-duplicate of train")
         by_split[split] = [r for i, r in enumerate(by_split[split]) if i not in dup]
-    for k, records_k in enumerate(later):
+    for k, records_k in enumerate(later[:len(LATER_WAVES)]):
         add_later_wave(by_split, records_k, random.Random(SEED + 2 + k), problems)
+    for k, (wave, records_k) in enumerate(zip(HELDOUT_WAVES, later[len(LATER_WAVES):])):
+        add_heldout_wave(by_split, records_k, random.Random(SEED + 100 + k), wave, problems)
     OUT.mkdir(exist_ok=True)
     for split in SPLITS:
         rows = sorted(by_split[split], key=lambda r: r["id"])
