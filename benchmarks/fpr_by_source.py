@@ -11,12 +11,15 @@ from cotscan import Scanner
 from cotscan.data import load_records
 from cotscan.metrics import auroc
 
-LATE_WAVES = "de"  # waves added to the test split with model 1.3.0
+LATE_WAVES = "def"  # waves added to the test split with model 1.3.0 (d, e) and 1.3.2 (f)
 
 
 def source(r: dict) -> str:
-    """Writer wave of an authored record or its twin; "long" for a generated composite."""
-    return r["writer"][0] if r["source"] == "authored" or "twin" in r["id"] else "long"
+    """Writer wave of an authored record or its twin; "long" for a generated composite
+    ("long-f" for the held-out wave's own composites)."""
+    if r["source"] == "authored" or "twin" in r["id"]:
+        return r["writer"][0]
+    return "long-f" if r["writer"].startswith("f") else "long"
 
 
 def main() -> None:
@@ -36,6 +39,14 @@ def main() -> None:
         print("  flagged negatives by wave:", dict(Counter(map(source, flagged))),
               "of", dict(Counter(source(r) for r, _ in neg)))
         print("  by category:", Counter(r["category"] for r in flagged))
+        f = [(r, x) for r, x in zip(test, res) if r["writer"].startswith("f")]
+        if f:
+            print("  held-out wave f (families no decision has seen): AUROC",
+                  round(auroc([r["label"] for r, _ in f], [x.score for _, x in f]), 4), "FPR",
+                  sum(x.flagged for r, x in f if r["label"] == 0), "/",
+                  sum(r["label"] == 0 for r, _ in f), "TPR",
+                  sum(x.flagged for r, x in f if r["label"] == 1), "/",
+                  sum(r["label"] == 1 for r, _ in f))
 
 
 if __name__ == "__main__":

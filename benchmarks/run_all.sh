@@ -16,6 +16,8 @@ python benchmarks/redwood_visibility.py --json benchmarks/results/redwood_visibi
 python benchmarks/length_calibration.py --bury --redwood | tee benchmarks/results/length_calibration.txt
 # the 1.2.0 vs 1.3.0 comparison in the model card (1.2.0 unpacked from git; never the test split)
 mkdir -p /tmp/m12 && git archive 69e56ff models/cotscan-minilm-v1 | tar -x -C /tmp/m12
-python benchmarks/probe_compare.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
+mkdir -p /tmp/m130 && git archive 0a1c094 models/cotscan-minilm-v1 | tar -x -C /tmp/m130
+python benchmarks/probe_compare.py /tmp/m12/models/cotscan-minilm-v1 /tmp/m130/models/cotscan-minilm-v1 \
   | tee benchmarks/results/probe_compare.txt
-python benchmarks/fpr_by_source.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt
+# 1.3.0 (same weights, calibration fit before the sixth wave) vs the shipped 1.3.2 on the test split
+python benchmarks/fpr_by_source.py /tmp/m130/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt

@@ -94,7 +94,7 @@ def test_long_transcript_uses_every_part(scanner):
     # span lies inside it and stands clearly above every filler span. (No absolute bar: how
     # much one sentence repeated 400 times on each side lowers the motive's score depends on
     # the training seed -- 0.16, 0.35 and 0.72 for three seeds of the 1.3.0 recipe
-    # (benchmarks/gpu/bury_check.py); shipped 1.2.0 scored it 0.79, 1.3.0 0.28 -- while
+    # (benchmarks/gpu/bury_check.py); shipped 1.2.0 scored it 0.79, 1.3.0 0.28, 1.3.2 0.21 -- while
     # varied unrelated reasoning does not lower it: `cotscan stress`, transform "bury".)
     lo, hi = len(filler), len(filler) + len(POSITIVE)
     top = r.top_spans(1)[0]
