@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
 BENCH=../shared/benchmarks/redwood_novel_200.jsonl
+python benchmarks/corpus_baselines.py --json benchmarks/results/corpus_baselines.json  # data card table
 cotscan eval data/corpus/test.jsonl $BENCH --json benchmarks/results/eval.json | tee benchmarks/results/eval.txt
 python benchmarks/latency.py --json benchmarks/results/latency.json
 python benchmarks/scan_throughput.py --json benchmarks/results/scan_throughput.json

@@ -26,9 +26,10 @@ def test_result_shape_and_offsets(scanner):
 def test_faking_scores_above_principled_refusal(scanner):
     pos, neg = scanner.score(POSITIVE), scanner.score(NEGATIVE)
     assert pos.score > 0.5 > 0.1 > neg.score and not neg.flagged
-    # Not asserted: pos.flagged. The 1%-FPR threshold is strict: models 1.2.0 and 1.3.0 flag
-    # this example by a hair (0.901 vs 0.894, 0.904 vs 0.880), 1.1.0 did not (0.83 vs 0.905); tests/test_probes.py
-    # guards the plain register with a held-out set instead of one example.
+    # Not asserted: pos.flagged. The 1%-FPR threshold is strict: models 1.2.0, 1.3.0 and 1.3.2
+    # flag this example by a hair (0.901 vs 0.894, 0.904 vs 0.880, 0.883 vs 0.871), 1.1.0 did
+    # not (0.83 vs 0.905); tests/test_probes.py guards the plain register with a held-out set
+    # instead of one example.
     assert pos.evidence and "values" in " ".join(s.text for s in pos.evidence)
     top = pos.top_spans(1)[0].text
     assert "values" in top or "modify" in top
