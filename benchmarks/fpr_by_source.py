@@ -9,7 +9,7 @@ from collections import Counter
 
 from cotscan import Scanner
 from cotscan.data import load_records
-from cotscan.metrics import auroc
+from cotscan.metrics import auroc, bootstrap_ci
 
 LATE_WAVES = "def"  # waves added to the test split with model 1.3.0 (d, e) and 1.3.2 (f)
 
@@ -41,8 +41,11 @@ def main() -> None:
         print("  by category:", Counter(r["category"] for r in flagged))
         f = [(r, x) for r, x in zip(test, res) if r["writer"].startswith("f")]
         if f:
+            yf = [r["label"] for r, _ in f]
+            lo_hi = bootstrap_ci(auroc, yf, [x.score for _, x in f], n=1000, stratify=yf)[1:]
             print("  held-out wave f (families no decision has seen): AUROC",
-                  round(auroc([r["label"] for r, _ in f], [x.score for _, x in f]), 4), "FPR",
+                  round(auroc(yf, [x.score for _, x in f]), 4),
+                  f"[{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]", "FPR",
                   sum(x.flagged for r, x in f if r["label"] == 0), "/",
                   sum(r["label"] == 0 for r, _ in f), "TPR",
                   sum(x.flagged for r, x in f if r["label"] == 1), "/",
