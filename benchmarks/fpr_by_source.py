@@ -42,10 +42,9 @@ def main() -> None:
         f = [(r, x) for r, x in zip(test, res) if r["writer"].startswith("f")]
         if f:
             yf = [r["label"] for r, _ in f]
-            lo_hi = bootstrap_ci(auroc, yf, [x.score for _, x in f], n=1000, stratify=yf)[1:]
-            print("  held-out wave f (families no decision has seen): AUROC",
-                  round(auroc(yf, [x.score for _, x in f]), 4),
-                  f"[{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]", "FPR",
+            a, lo, hi = bootstrap_ci(auroc, yf, [x.score for _, x in f], n=1000, stratify=yf)
+            print("  held-out wave f (families no decision has seen): AUROC", round(a, 4),
+                  f"[{lo:.3f}, {hi:.3f}]", "FPR",
                   sum(x.flagged for r, x in f if r["label"] == 0), "/",
                   sum(r["label"] == 0 for r, _ in f), "TPR",
                   sum(x.flagged for r, x in f if r["label"] == 1), "/",

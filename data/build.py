@@ -18,7 +18,7 @@ Steps (deterministic, seed below):
    earlier val/test item, so no existing evaluation item moves;
 7. held-out waves (writers f*, data/raw/BRIEF_HELDOUT.md) go only to validation and test,
    half and half by family, with long composites of their own records in the same
-   proportion as the first wave's (ids `<split>-long-f<wave>NNN`): more independent hard
+   proportion as the first wave's (ids `<split>-long-<wave>NNNN`): more independent hard
    negatives for the 1% threshold, and test families no model decision has seen.
 """
 from __future__ import annotations
@@ -173,6 +173,16 @@ def composites(pool: list[dict], n: int, rng: random.Random, split: str,
     return out
 
 
+def without_near_duplicates(items: list[dict], against: list[str], split: str, other: str,
+                            problems: list[str]) -> list[dict]:
+    """``items`` minus those that near-duplicate a text of ``against`` (logged in problems)."""
+    dup = {i for i, _, _ in near_duplicates([r["text"] for r in items], against)
+           } if items else set()
+    problems += [f"dropped {items[i]['id']} ({split}): near-duplicate of {other}"
+                 for i in sorted(dup)]
+    return [r for i, r in enumerate(items) if i not in dup]
+
+
 def add_later_wave(by_split: dict, records: list[dict], rng: random.Random,
                    problems: list[str]) -> None:
     """Split a wave by family and add it without moving any existing record: its val/test
@@ -183,18 +193,12 @@ def add_later_wave(by_split: dict, records: list[dict], rng: random.Random,
     split_of = assign_splits(records, rng)
     new = {s: [r for r in records if split_of[r["scenario"]] == s] for s in SPLITS}
     held_out = [r["text"] for s in ("validation", "test") for r in by_split[s]]
-    dup = {i for i, _, _ in near_duplicates([r["text"] for r in new["train"]], held_out)
-           } if new["train"] else set()
-    problems += [f"dropped {new['train'][i]['id']} (train): near-duplicate of val/test"
-                 for i in sorted(dup)]
-    by_split["train"] += [r for i, r in enumerate(new["train"]) if i not in dup]
+    by_split["train"] += without_near_duplicates(new["train"], held_out, "train", "val/test",
+                                                 problems)
     train_texts = [r["text"] for r in by_split["train"]]
     for split in ("validation", "test"):
-        dup = {i for i, _, _ in near_duplicates([r["text"] for r in new[split]], train_texts)
-               } if new[split] else set()
-        problems += [f"dropped {new[split][i]['id']} ({split}): near-duplicate of train"
-                     for i in sorted(dup)]
-        by_split[split] += [r for i, r in enumerate(new[split]) if i not in dup]
+        by_split[split] += without_near_duplicates(new[split], train_texts, split, "train",
+                                                   problems)
 
 
 def add_heldout_wave(by_split: dict, records: list[dict], rng: random.Random, wave: str,
@@ -206,12 +210,8 @@ def add_heldout_wave(by_split: dict, records: list[dict], rng: random.Random, wa
     split_of = assign_splits(records, rng, HELDOUT_TARGETS)
     train_texts = [r["text"] for r in by_split["train"]]
     for split in HELDOUT_TARGETS:
-        new = [r for r in records if split_of[r["scenario"]] == split]
-        dup = {i for i, _, _ in near_duplicates([r["text"] for r in new], train_texts)
-               } if new else set()
-        problems += [f"dropped {new[i]['id']} ({split}): near-duplicate of train"
-                     for i in sorted(dup)]
-        new = [r for i, r in enumerate(new) if i not in dup]
+        new = without_near_duplicates([r for r in records if split_of[r["scenario"]] == split],
+                                      train_texts, split, "train", problems)
         k = round(COMPOSITE_SHARE * len(new))
         by_split[split] += new + composites(new, k, rng, split, tag=wave)
 
@@ -261,10 +261,8 @@ def main(n_long: dict[str, int] | None = None) -> None:
     # near-duplicates across splits: drop the val/test item
     train_texts = [r["text"] for r in by_split["train"]]
     for split in ("validation", "test"):
-        dup = {i for i, _, _ in near_duplicates([r["text"] for r in by_split[split]], train_texts)}
-        for i in sorted(dup):
-            problems.append(f"dropped {by_split[split][i]['id']} ({split}): near-duplicate of train")
-        by_split[split] = [r for i, r in enumerate(by_split[split]) if i not in dup]
+        by_split[split] = without_near_duplicates(by_split[split], train_texts, split, "train",
+                                                  problems)
     for k, records_k in enumerate(later[:len(LATER_WAVES)]):
         add_later_wave(by_split, records_k, random.Random(SEED + 2 + k), problems)
     for k, (wave, records_k) in enumerate(zip(HELDOUT_WAVES, later[len(LATER_WAVES):])):
