@@ -58,7 +58,8 @@ def cmd_train(a) -> int:
                       frozen_layers=a.frozen_layers, lr_encoder=a.lr,
                       max_windows_per_item=a.max_windows_per_item, window=a.window,
                       overlap=a.overlap, truncated_share=a.truncated_share, name=a.name,
-                      count_calibration=a.count_calibration)
+                      count_calibration=a.count_calibration,
+                      later_epoch_share=a.later_epoch_share)
     out = train(a.data, a.output, a.validation, cfg, command="cotscan " + " ".join(sys.argv[1:]))
     print(f"model written to {out}", file=sys.stderr)
     return 0
@@ -84,15 +85,22 @@ def cmd_eval(a) -> int:
     names = a.baselines.split(",") if a.baselines else ()
     fitted = fit_baselines(names, train_records)  # fitted once, applied to every data file
     scanner = Scanner(a.model, a.device, a.batch_size)
-    reports = {}
+    reports, predictions = {}, []
     for path in a.data:
-        rep = evaluate(read_jsonl(path), scanner, fitted, n_boot=a.bootstrap)
-        rep.pop("_results")
+        records = read_jsonl(path)
+        rep = evaluate(records, scanner, fitted, n_boot=a.bootstrap, group_by=a.group_by)
+        base = rep.pop("_baseline_scores")
+        predictions += [{"data": path, "id": r.get("id", i), "label": r["label"],
+                         "score": res.score, "flagged": res.flagged,
+                         "baselines": {name: v[i] for name, v in base.items()}}
+                        for i, (r, res) in enumerate(zip(records, rep.pop("_results")))]
         print(f"== {path}")
         print(format_report(rep))
         reports[path] = rep
     if a.json:
         Path(a.json).write_text(json.dumps(reports, indent=2) + "\n")
+    if a.predictions:
+        Path(a.predictions).write_text("".join(json.dumps(x) + "\n" for x in predictions))
     return 0
 
 
@@ -178,6 +186,9 @@ def main(argv=None) -> int:
     p.add_argument("--overlap", type=int, default=d.overlap, help="tokens shared by windows")
     p.add_argument("--truncated-share", type=float, default=d.truncated_share,
                    help="add cut-off copies of this share of training transcripts")
+    p.add_argument("--later-epoch-share", type=float, default=d.later_epoch_share,
+                   help="after epoch 1, train each epoch on this share of the windows, "
+                   "hardest transcripts first (selective backprop; 1 = off)")
     p.add_argument("--name", default=d.name)
     p.add_argument("--count-calibration", action="store_true", help=COUNT_HELP)
     p.set_defaults(fn=cmd_train)
@@ -196,7 +207,12 @@ def main(argv=None) -> int:
     p.add_argument("--no-train-baselines", action="store_true")
     p.add_argument("--baselines", default="keyword,tfidf,frozen_embedding")
     p.add_argument("--bootstrap", type=int, default=1000)
+    p.add_argument("--group-by", metavar="FIELD",
+                   help="resample whole groups of records sharing FIELD (e.g. scenario) in "
+                   "the bootstrap: intervals for new families, not new records of known ones")
     p.add_argument("--json", help="write the report as JSON here")
+    p.add_argument("--predictions", help="write one JSONL line per record here (data file, "
+                   "id, label, score, flagged, baseline scores) for error analysis")
     _add_model(p)
     p.set_defaults(fn=cmd_eval)
 

@@ -92,19 +92,31 @@ def span_token_f1(texts: Sequence[str], gold: Sequence[Sequence[tuple[int, int]]
 
 
 def bootstrap_ci(fn: Callable[..., float], *arrays, n: int = 1000, seed: int = 0,
-                 alpha: float = 0.05, stratify=None) -> tuple[float, float, float]:
+                 alpha: float = 0.05, stratify=None, groups=None) -> tuple[float, float, float]:
     """(point, low, high): percentile bootstrap over rows shared by ``arrays``. With
-    ``stratify`` (e.g. the labels), resampling keeps class counts fixed so AUROC is defined."""
+    ``stratify`` (e.g. the labels), resampling keeps class counts fixed so AUROC is defined.
+    With ``groups`` (e.g. scenario families) whole groups are resampled instead (a cluster
+    bootstrap; ``stratify`` is then ignored): rows of one group are not independent draws, and
+    the interval then speaks for new groups, not for more rows of the same ones. Resamples on
+    which ``fn`` is undefined (one class only) are skipped."""
     arrays = [np.asarray(a, dtype=object) if np.asarray(a).dtype == object else np.asarray(a)
               for a in arrays]
     point = fn(*arrays)
     rng = np.random.default_rng(seed)
     m = len(arrays[0])
-    groups = [np.arange(m)] if stratify is None else [
-        np.flatnonzero(np.asarray(stratify) == v) for v in np.unique(stratify)]
+    if groups is not None:
+        _, gid = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+        members = [np.flatnonzero(gid == g) for g in range(gid.max() + 1)]
+        draw = lambda: np.concatenate(  # noqa: E731
+            [members[g] for g in rng.integers(0, len(members), len(members))])
+    else:
+        strata = [np.arange(m)] if stratify is None else [
+            np.flatnonzero(np.asarray(stratify) == v) for v in np.unique(stratify)]
+        draw = lambda: np.concatenate(  # noqa: E731
+            [rng.choice(g, size=len(g), replace=True) for g in strata])
     stats = []
     for _ in range(n):
-        idx = np.concatenate([rng.choice(g, size=len(g), replace=True) for g in groups])
+        idx = draw()
         try:
             stats.append(fn(*[a[idx] for a in arrays]))
         except ValueError:

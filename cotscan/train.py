@@ -53,8 +53,10 @@ class TrainConfig:
     max_span_chars: int = 400
     truncated_share: float = 0.0   # extra cut-off copies of training transcripts (see
                                    # truncated_copies); 0 = off
+    later_epoch_share: float = 1.0  # after epoch 1, train each epoch on this share of the
+                                    # windows, hardest transcripts first (hard_subset); 1 = off
     name: str = "cotscan-minilm-v1"
-    version: str = "1.3.0"
+    version: str = "1.4.0"
 
 
 @dataclass
@@ -199,10 +201,45 @@ def pick_windows(item: Item, cap: int | None, rng: random.Random) -> list[int]:
     return sorted(must + rest[:max(0, cap - len(must))])
 
 
+def hard_subset(items: list[Item], last_loss: np.ndarray, share: float, cap: int | None,
+                rng: random.Random) -> list[int]:
+    """Selective backprop (Jiang et al. 2019, "Accelerating deep learning by focusing on the
+    biggest losers"), budgeted in windows because windows are what costs CPU time: the harder
+    half of the transcripts by their loss when last trained on, then random easier ones,
+    until ``share`` of an epoch's windows. Late in training most transcripts have near-zero
+    loss and their gradients move little; the time goes to the ones still wrong."""
+    cost = np.array([min(len(it.ids), cap or len(it.ids)) for it in items])
+    budget = share * cost.sum()
+    order = np.argsort(-last_loss, kind="stable")
+    hard, easy = list(order[:len(order) // 2]), list(order[len(order) // 2:])
+    rng.shuffle(easy)
+    chosen, used = [], 0
+    for i in hard + easy:
+        if used + cost[i] > budget:
+            continue
+        chosen.append(int(i))
+        used += cost[i]
+    return sorted(chosen)
+
+
+def _merge_losses(last_loss: np.ndarray, epoch_loss: np.ndarray, acc) -> np.ndarray:
+    """This epoch's per-transcript losses (``+inf`` where not trained) merged into the last
+    known ones. With several processes each trained its own batches, and each transcript at
+    most once: a MIN all-reduce collects them, so every process picks the same subset next."""
+    if acc.num_processes > 1:
+        import torch.distributed as dist
+
+        t = torch.from_numpy(epoch_loss.astype(np.float64)).to(acc.device)
+        dist.all_reduce(t, op=dist.ReduceOp.MIN)
+        epoch_loss = t.cpu().numpy()
+    return np.where(np.isfinite(epoch_loss), epoch_loss, last_loss)
+
+
 def batches(items: list[Item], max_windows: int, rng: random.Random,
-            cap: int | None = None) -> list[list[tuple[int, list[int]]]]:
+            cap: int | None = None, subset: list[int] | None = None,
+            ) -> list[list[tuple[int, list[int]]]]:
     """Shuffled batches of (item, chosen windows) with at most ``max_windows`` windows."""
-    order = list(range(len(items)))
+    order = list(range(len(items))) if subset is None else list(subset)
     rng.shuffle(order)
     out, cur, n = [], [], 0
     for i in order:
@@ -242,14 +279,29 @@ def transcript_logits(span_logits: torch.Tensor, starts) -> torch.Tensor:
 
 
 def loss_fn(logits, span_y, starts, y, present, cfg: TrainConfig) -> torch.Tensor:
+    return item_losses(logits, span_y, starts, y, present, cfg, batch=True)
+
+
+def item_losses(logits, span_y, starts, y, present, cfg: TrainConfig, batch: bool = False):
+    """Span BCE + ``mil_weight`` x transcript BCE: averaged over the batch (``batch``, the
+    training loss) or per transcript (for choosing the hard ones, ``hard_subset``)."""
     known = (span_y >= 0) & present
-    span_loss = F.binary_cross_entropy_with_logits(
-        logits[known], span_y[known],
-        pos_weight=torch.tensor(cfg.span_pos_weight, device=logits.device)) if known.any() \
-        else logits.sum() * 0
+    pos_weight = torch.tensor(cfg.span_pos_weight, device=logits.device)
     visible = torch.where(present, logits, torch.full_like(logits, -1e4))
-    mil = F.binary_cross_entropy_with_logits(transcript_logits(visible, starts), y)
-    return span_loss + cfg.mil_weight * mil
+    t_logits = transcript_logits(visible, starts)
+    if batch:
+        span_loss = F.binary_cross_entropy_with_logits(
+            logits[known], span_y[known], pos_weight=pos_weight) if known.any() \
+            else logits.sum() * 0
+        return span_loss + cfg.mil_weight * F.binary_cross_entropy_with_logits(t_logits, y)
+    per_span = F.binary_cross_entropy_with_logits(
+        logits, span_y.clamp(min=0), pos_weight=pos_weight, reduction="none") * known
+    out = []
+    for k, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+        n = known[a:b].sum()
+        out.append((per_span[a:b].sum() / n if n else 0.0)
+                   + cfg.mil_weight * F.binary_cross_entropy_with_logits(t_logits[k], y[k]))
+    return torch.stack([torch.as_tensor(v, device=logits.device) for v in out])
 
 
 @torch.inference_mode()
@@ -367,45 +419,58 @@ def train(train_data=None, output_dir: str | Path = "models/cotscan-minilm-v1",
     rng = random.Random(cfg.seed)
     steps_per_epoch = math.ceil(len(batches(tr_items, cfg.batch_windows, random.Random(0),
                                             cfg.max_windows_per_item)) / acc.num_processes)
-    total = steps_per_epoch * cfg.epochs
+    total = math.ceil(steps_per_epoch * (1 + (cfg.epochs - 1) * min(1.0, cfg.later_epoch_share)))
     warm = max(1, int(cfg.warmup * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     ddp_model, opt = acc.prepare(model, opt)
     best, best_auc, bad, history = None, -1.0, 0, []
+    last_loss = np.full(len(tr_items), np.inf)  # per transcript, when last trained on
     for epoch in range(cfg.epochs):
         ddp_model.train()
         model.encoder.layers[:cfg.frozen_layers].eval()
-        bl = batches(tr_items, cfg.batch_windows, rng, cfg.max_windows_per_item)
+        subset = None
+        if epoch > 0 and cfg.later_epoch_share < 1:
+            subset = hard_subset(tr_items, last_loss, cfg.later_epoch_share,
+                                 cfg.max_windows_per_item, rng)
+        bl = batches(tr_items, cfg.batch_windows, rng, cfg.max_windows_per_item, subset)
         bl = bl[:len(bl) - len(bl) % acc.num_processes] or bl
         mine = bl[acc.process_index::acc.num_processes]
         te, losses = time.time(), []
+        epoch_loss = np.full(len(tr_items), np.inf)
         for b in mine:
             hid, mask, owner, n, span_y, starts, y, present = collate(tr_items, b, device)
             logits = ddp_model(None, mask, owner, n, hidden=hid)
             loss = loss_fn(logits, span_y, starts, y, present, cfg)
+            if cfg.later_epoch_share < 1:
+                with torch.no_grad():
+                    per_item = item_losses(logits.detach(), span_y, starts, y, present, cfg)
+                epoch_loss[[i for i, _ in b]] = per_item.float().cpu().numpy()
             acc.backward(loss)
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             opt.step()
             sched.step()
             opt.zero_grad()
             losses.append(float(loss.detach()))
-        val_logits, _ = predict_items(model, va_items, device)
+        if cfg.later_epoch_share < 1:
+            last_loss = _merge_losses(last_loss, epoch_loss, acc)
+        val_logits, val_spans = predict_items(model, va_items, device)
         val_auc = auroc([i.label for i in va_items], val_logits)
         history.append({"epoch": epoch + 1, "loss": float(np.mean(losses)),
-                        "val_auroc": val_auc, "seconds": time.time() - te})
+                        "val_auroc": val_auc, "seconds": time.time() - te,
+                        "windows": sum(len(w) for b in mine for _, w in b)})
         say(f"epoch {epoch + 1}: loss {np.mean(losses):.4f}  val AUROC {val_auc:.4f}  "
             f"({time.time() - te:.0f}s)")
         if val_auc > best_auc + 1e-4:
             best_auc, bad = val_auc, 0
             best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best_val = (val_logits, val_spans)  # same weights, same windows: no second pass
         else:
             bad += 1
             if bad >= cfg.patience:
                 break
     model.load_state_dict(best)
-    val_logits, val_spans = predict_items(model, va_items, device)
-    model.calibration = calibrate(val_logits, val_spans, va_items, cfg)
+    model.calibration = calibrate(*best_val, va_items, cfg)
     out = Path(output_dir)
     if acc.is_main_process:
         model.to("cpu").save(out)

@@ -34,6 +34,23 @@ def test_bootstrap_interval_contains_point():
     assert lo <= p <= hi and hi - lo < 0.2
 
 
+def test_cluster_bootstrap_widens_for_clustered_errors():
+    # 40 families of 10 negatives; false positives come family-wise (4 families all flagged):
+    # resampling records treats 40 flags as 40 independent draws, resampling families as 4
+    y = np.zeros(400, dtype=int)
+    s = np.zeros(400)
+    s[:40] = 1.0
+    fams = np.repeat(np.arange(40), 10)
+    fpr = lambda a, b: M.fpr_at(a, b, 0.5)  # noqa: E731
+    p, lo, hi = M.bootstrap_ci(fpr, y, s, n=500)
+    pg, lo_g, hi_g = M.bootstrap_ci(fpr, y, s, n=500, groups=fams)
+    assert p == pg == 0.1
+    assert lo_g <= p <= hi_g and (hi_g - lo_g) > 2 * (hi - lo)
+    # one record per group: the same as resampling records
+    a = M.bootstrap_ci(fpr, y, s, n=300, seed=3, groups=np.arange(400))
+    assert abs((a[2] - a[1]) - (hi - lo)) < 0.02
+
+
 def test_threshold_hits_target_fpr():
     neg = np.linspace(0, 1, 1000)
     thr, fpr = threshold_at_fpr(neg, 0.01)

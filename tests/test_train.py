@@ -86,3 +86,36 @@ def test_validation_split_holds_both_labels():
         tr, va = split_validation(recs, 0.15, seed)
         assert {r["label"] for r in va} == {0, 1} and {r["label"] for r in tr} == {0, 1}
         assert not {r["scenario"] for r in tr} & {r["scenario"] for r in va}
+
+
+def test_hard_subset_keeps_the_hardest_within_the_window_budget():
+    import random
+
+    import numpy as np
+    import torch
+
+    from cotscan.train import Item, hard_subset
+
+    def item(n_windows):
+        z = torch.zeros(n_windows, 4, dtype=torch.long)
+        return Item(0, np.zeros(1, np.float32), z, z, z, 1, [], "", [])
+
+    items = [item(1)] * 6 + [item(8)] * 2  # 6 + 2 x 4 = 14 windows an epoch at cap 4
+    loss = np.array([0.9, 0.01, 0.02, 0.5, 0.03, 0.04, 2.0, 0.001])
+    # the harder half (6, 0, 3, 5) costs 4 + 1 + 1 + 1 = 7 windows: the whole budget
+    assert hard_subset(items, loss, 0.5, 4, random.Random(0)) == [0, 3, 5, 6]
+    # a larger budget adds random easier ones, never more windows than it allows
+    chosen = hard_subset(items, loss, 0.75, 4, random.Random(0))
+    assert {0, 3, 5, 6} < set(chosen) and sum(min(len(items[i].ids), 4) for i in chosen) <= 10.5
+    assert hard_subset(items, loss, 1.0, 4, random.Random(0)) == list(range(8))
+
+
+def test_later_epochs_on_the_hard_share(tmp_path):
+    from cotscan import train
+    from cotscan.train import TrainConfig
+
+    cfg = TrainConfig(epochs=2, window=64, overlap=16, frozen_layers=5, later_epoch_share=0.5,
+                      patience=5)
+    out = train(tiny(8), tmp_path / "m", config=cfg)
+    hist = json.loads((out / "train_report.json").read_text())["history"]
+    assert len(hist) == 2 and hist[1]["windows"] <= 0.5 * hist[0]["windows"] + 1
