@@ -57,9 +57,11 @@ def test_two_process_training(tmp_path):
 
     data = tmp_path / "tiny.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in tiny(8)))
-    out = launch(["train", "--data", str(data), "-o", str(tmp_path / "m"), "--epochs", "1",
+    # two epochs: the second trains on the hard half, which both ranks must pick alike (a
+    # mismatch would leave one rank waiting in a gradient all-reduce: the launch times out)
+    out = launch(["train", "--data", str(data), "-o", str(tmp_path / "m"), "--epochs", "2",
                   "--window", "64", "--overlap", "16", "--frozen-layers", "5"], tmp_path)
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads((tmp_path / "m" / "train_report.json").read_text())
-    assert report["processes"] == 2
+    assert report["processes"] == 2 and len(report["history"]) == 2
     assert (tmp_path / "m" / "adapter.safetensors").exists()

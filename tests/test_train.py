@@ -119,3 +119,13 @@ def test_later_epochs_on_the_hard_share(tmp_path):
     out = train(tiny(8), tmp_path / "m", config=cfg)
     hist = json.loads((out / "train_report.json").read_text())["history"]
     assert len(hist) == 2 and hist[1]["windows"] <= 0.5 * hist[0]["windows"] + 1
+
+
+def test_deal_gives_every_process_the_same_number_of_steps():
+    from cotscan.train import deal
+
+    bl = [[(i, [0])] for i in range(5)]
+    assert deal(bl, 1) == bl and len(deal(bl, 2)) == 4
+    one = [[(0, [0]), (1, [0]), (2, [0])]]     # a single batch, two processes: split it
+    assert deal(one, 2) == [[(0, [0]), (2, [0])], [(1, [0])]]
+    assert deal([[(0, [0])]], 2) == []          # one transcript cannot be shared
