@@ -6,6 +6,9 @@ mkdir -p benchmarks/results
 BENCH=../shared/benchmarks/redwood_novel_200.jsonl
 python benchmarks/corpus_baselines.py --json benchmarks/results/corpus_baselines.json  # data card table
 cotscan eval data/corpus/test.jsonl $BENCH --json benchmarks/results/eval.json | tee benchmarks/results/eval.txt
+# the same with intervals that resample whole scenario families (model card, test split)
+cotscan eval data/corpus/test.jsonl --baselines keyword --no-train-baselines --group-by scenario \
+  --json benchmarks/results/eval_by_family.json | tee benchmarks/results/eval_by_family.txt
 python benchmarks/latency.py --json benchmarks/results/latency.json
 python benchmarks/scan_throughput.py --json benchmarks/results/scan_throughput.json
 cotscan stress data/corpus/test.jsonl --max-records 100 --strengths 0,0.5,1 \
@@ -20,5 +23,8 @@ mkdir -p /tmp/m12 && git archive 69e56ff models/cotscan-minilm-v1 | tar -x -C /t
 mkdir -p /tmp/m130 && git archive 0a1c094 models/cotscan-minilm-v1 | tar -x -C /tmp/m130
 python benchmarks/probe_compare.py /tmp/m12/models/cotscan-minilm-v1 /tmp/m130/models/cotscan-minilm-v1 \
   | tee benchmarks/results/probe_compare.txt
-# 1.3.0 (same weights, calibration fit before the sixth wave) vs the shipped 1.3.2 on the test split
-python benchmarks/fpr_by_source.py /tmp/m130/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt
+# 1.3.2 vs the shipped 1.4.0: validation and probes (the release decision), then the test split by source
+mkdir -p /tmp/m132 && git archive 5cc925b models/cotscan-minilm-v1 | tar -x -C /tmp/m132
+python benchmarks/probe_compare.py /tmp/m132/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
+  | tee benchmarks/results/probe_compare_1.3.2_vs_1.4.0.txt
+python benchmarks/fpr_by_source.py /tmp/m132/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt
