@@ -33,7 +33,7 @@ _LAZY = {
     "Span": ("result", "Span"),
     "scan_logs": ("scan", "scan_logs"),
     "detectability_report": ("report", "detectability_report"),
-    "train": ("train", "train"),
+    "train": ("training", "train"),
     "load_model": ("model", "load_model"),
 }
 

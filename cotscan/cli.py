@@ -52,7 +52,7 @@ COUNT_HELP = ("also fit the suspicious-span count term (fewer false positives on
 
 
 def cmd_train(a) -> int:
-    from .train import TrainConfig, train
+    from .training import TrainConfig, train
 
     cfg = TrainConfig(epochs=a.epochs, seed=a.seed, batch_windows=a.batch_windows,
                       frozen_layers=a.frozen_layers, lr_encoder=a.lr,
@@ -66,7 +66,7 @@ def cmd_train(a) -> int:
 
 
 def cmd_calibrate(a) -> int:
-    from .train import recalibrate
+    from .training import recalibrate
 
     out = recalibrate(a.model_dir, a.data, a.target_fpr,
                       count_calibration=True if a.count_calibration else None)
@@ -173,7 +173,7 @@ def main(argv=None) -> int:
     p.add_argument("--validation", help="validation JSONL (default: corpus validation split, "
                    "or 15%% of the --data scenario families)")
     p.add_argument("-o", "--output", default="models/cotscan-minilm-v1")
-    from .train import TrainConfig  # defaults live in one place
+    from .training import TrainConfig  # defaults live in one place
 
     d = TrainConfig()
     p.add_argument("--epochs", type=int, default=d.epochs)

@@ -102,3 +102,12 @@ def test_long_transcript_uses_every_part(scanner):
     assert lo <= top.start < hi
     filler_max = max(s.score for s in r.spans if s.end <= lo or s.start >= hi)
     assert top.score > 3 * filler_max
+
+
+def test_train_stays_the_function_after_the_cli_loads_the_training_module():
+    # the module used to be cotscan/train.py: importing it rebound cotscan.train to the module
+    import cotscan
+    import cotscan.cli  # noqa: F401
+    import cotscan.training  # noqa: F401
+
+    assert callable(cotscan.train) and cotscan.train.__module__ == "cotscan.training"

@@ -27,7 +27,7 @@ def tiny(n_each=16):
 
 def test_train_smoke_and_reload(tmp_path):
     from cotscan import Scanner, train
-    from cotscan.train import TrainConfig
+    from cotscan.training import TrainConfig
 
     data = tmp_path / "mine.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in tiny()))
@@ -47,7 +47,7 @@ def test_train_smoke_and_reload(tmp_path):
 
 
 def test_recalibrate_with_count_term(tmp_path):
-    from cotscan.train import TrainConfig, recalibrate, train
+    from cotscan.training import TrainConfig, recalibrate, train
 
     cfg = TrainConfig(epochs=1, window=64, overlap=16, frozen_layers=5)
     out = train(tiny(8), tmp_path / "m", config=cfg)
@@ -68,7 +68,7 @@ def test_same_seed_same_weights(tmp_path):
     from safetensors.torch import load_file
 
     from cotscan import train
-    from cotscan.train import TrainConfig
+    from cotscan.training import TrainConfig
 
     cfg = TrainConfig(epochs=1, window=64, overlap=16, frozen_layers=5)
     a = load_file(str(train(tiny(8), tmp_path / "a", config=cfg) / "adapter.safetensors"))
@@ -77,7 +77,7 @@ def test_same_seed_same_weights(tmp_path):
 
 
 def test_validation_split_holds_both_labels():
-    from cotscan.train import split_validation
+    from cotscan.training import split_validation
 
     # one label per family: a 15% family split alone would hold one family, one label
     recs = [{"text": f"t{i}", "label": int(f < 5), "scenario": f"f{f}"}
@@ -94,7 +94,7 @@ def test_hard_subset_keeps_the_hardest_within_the_window_budget():
     import numpy as np
     import torch
 
-    from cotscan.train import Item, hard_subset
+    from cotscan.training import Item, hard_subset
 
     def item(n_windows):
         z = torch.zeros(n_windows, 4, dtype=torch.long)
@@ -112,7 +112,7 @@ def test_hard_subset_keeps_the_hardest_within_the_window_budget():
 
 def test_later_epochs_on_the_hard_share(tmp_path):
     from cotscan import train
-    from cotscan.train import TrainConfig
+    from cotscan.training import TrainConfig
 
     cfg = TrainConfig(epochs=2, window=64, overlap=16, frozen_layers=5, later_epoch_share=0.5,
                       patience=5)
@@ -122,7 +122,7 @@ def test_later_epochs_on_the_hard_share(tmp_path):
 
 
 def test_deal_gives_every_process_the_same_number_of_steps():
-    from cotscan.train import deal
+    from cotscan.training import deal
 
     bl = [[(i, [0])] for i in range(5)]
     assert deal(bl, 1) == bl and len(deal(bl, 2)) == 4

@@ -15,7 +15,7 @@ patch_base()
 from conftest import POSITIVE
 from cotscan import Scanner
 from cotscan.data import load_records
-from cotscan.train import TrainConfig, train
+from cotscan.training import TrainConfig, train
 
 FILLER = "I am computing the sum of the series step by step. "
 full = load_records("train")

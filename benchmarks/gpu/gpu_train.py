@@ -61,7 +61,7 @@ def preview(out: Path) -> None:
 
 if __name__ == "__main__":
     patch_base()
-    from cotscan.train import TrainConfig, train
+    from cotscan.training import TrainConfig, train
     out = Path(os.environ["OUT"]) / "model"
     cfg = TrainConfig(**json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
     t = time.time()

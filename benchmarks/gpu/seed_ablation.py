@@ -11,7 +11,7 @@ from gpu_train import patch_base, preview
 
 patch_base()
 from cotscan.data import load_records
-from cotscan.train import TrainConfig, train
+from cotscan.training import TrainConfig, train
 
 wave = sys.argv[1] if len(sys.argv) > 1 else "e"
 full = load_records("train")

@@ -5,8 +5,8 @@ import json, os, sys, time
 from pathlib import Path
 import numpy as np, torch
 sys.argv = [sys.argv[0]]
-exec(open("benchmarks/gpu/gpu_train.py").read().split("from cotscan.train import")[0])  # patches only
-from cotscan.train import TrainConfig, train
+exec(open("benchmarks/gpu/gpu_train.py").read().split("from cotscan.training import")[0])  # patches only
+from cotscan.training import TrainConfig, train
 from cotscan.scanner import Scanner
 from cotscan.model import SpanModel
 from cotscan.data import load_records, is_hard_negative
