@@ -293,30 +293,34 @@ def transcript_logits(span_logits: torch.Tensor, starts) -> torch.Tensor:
     return torch.stack([span_logits[a:b].max() for a, b in zip(starts[:-1], starts[1:])])
 
 
-def loss_fn(logits, span_y, starts, y, present, cfg: TrainConfig) -> torch.Tensor:
-    return item_losses(logits, span_y, starts, y, present, cfg, batch=True)
-
-
-def item_losses(logits, span_y, starts, y, present, cfg: TrainConfig, batch: bool = False):
-    """Span BCE + ``mil_weight`` x transcript BCE: averaged over the batch (``batch``, the
-    training loss) or per transcript (for choosing the hard ones, ``hard_subset``)."""
+def _loss_parts(logits, span_y, starts, present, cfg: TrainConfig):
+    """Spans with a known label in the chosen windows, the span pos_weight, and each
+    transcript's max logit over its visible spans."""
     known = (span_y >= 0) & present
     pos_weight = torch.tensor(cfg.span_pos_weight, device=logits.device)
     visible = torch.where(present, logits, torch.full_like(logits, -1e4))
-    t_logits = transcript_logits(visible, starts)
-    if batch:
-        span_loss = F.binary_cross_entropy_with_logits(
-            logits[known], span_y[known], pos_weight=pos_weight) if known.any() \
-            else logits.sum() * 0
-        return span_loss + cfg.mil_weight * F.binary_cross_entropy_with_logits(t_logits, y)
+    return known, pos_weight, transcript_logits(visible, starts)
+
+
+def loss_fn(logits, span_y, starts, y, present, cfg: TrainConfig) -> torch.Tensor:
+    """Training loss: span BCE + ``mil_weight`` x transcript BCE, averaged over the batch."""
+    known, pos_weight, t_logits = _loss_parts(logits, span_y, starts, present, cfg)
+    span_loss = F.binary_cross_entropy_with_logits(
+        logits[known], span_y[known], pos_weight=pos_weight) if known.any() \
+        else logits.sum() * 0
+    return span_loss + cfg.mil_weight * F.binary_cross_entropy_with_logits(t_logits, y)
+
+
+def item_losses(logits, span_y, starts, y, present, cfg: TrainConfig) -> torch.Tensor:
+    """The same loss per transcript (mean span BCE + ``mil_weight`` x transcript BCE), for
+    choosing the hard ones (``hard_subset``)."""
+    known, pos_weight, t_logits = _loss_parts(logits, span_y, starts, present, cfg)
     per_span = F.binary_cross_entropy_with_logits(
         logits, span_y.clamp(min=0), pos_weight=pos_weight, reduction="none") * known
-    out = []
-    for k, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
-        n = known[a:b].sum()
-        out.append((per_span[a:b].sum() / n if n else 0.0)
-                   + cfg.mil_weight * F.binary_cross_entropy_with_logits(t_logits[k], y[k]))
-    return torch.stack([torch.as_tensor(v, device=logits.device) for v in out])
+    per_span_sum = torch.stack([per_span[a:b].sum() for a, b in zip(starts[:-1], starts[1:])])
+    n_known = torch.stack([known[a:b].sum() for a, b in zip(starts[:-1], starts[1:])])
+    mil = F.binary_cross_entropy_with_logits(t_logits, y, reduction="none")
+    return per_span_sum / n_known.clamp(min=1) + cfg.mil_weight * mil
 
 
 @torch.inference_mode()
