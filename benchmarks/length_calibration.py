@@ -12,6 +12,8 @@ fires more often on long ones (model card, "Calibration candidates"). Candidates
   max+chars  Platt on [max span logit, log(characters)]
   max+count  Platt on [max span logit, log(1 + spans above the 99th percentile of negative
              span logits)] (optional: cotscan train --count-calibration; not shipped)
+  max+far    the same count, leaving out spans within COUNT_FAR (2) spans of the top span (a motive
+             stated over neighbouring sentences is not counted against itself)
   max-of-n   Platt on the max logit's tail probability under "n independent negative spans":
              -log(1 - F(max)^n), F = the negative span-logit distribution (training folds)
 
@@ -33,7 +35,8 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from cotscan import Scanner
-from cotscan.calibrate import HOT_QUANTILE, count_feature, threshold_at_fpr
+from cotscan.calibrate import (COUNT_FAR, HOT_QUANTILE, count_feature, hot_count,
+                               threshold_at_fpr)
 from cotscan.data import load_records
 from cotscan.metrics import auroc
 
@@ -43,8 +46,13 @@ CACHE = Path("/tmp/cotscan_val_spans_v2.json")
 
 def span_logits(model: str) -> list[dict]:
     recs = load_records("validation")
-    key = {"model": model, "validation": hashlib.sha256(
-        json.dumps([r["id"] for r in recs]).encode()).hexdigest()}  # stale cache = wrong split
+    # keyed by the weights and calibration, not the path: a retrained model in the same folder
+    # must not reuse the old model's logits (stale cache = wrong model or wrong split)
+    folder = Path(model)
+    weights = "".join(hashlib.sha256((folder / f).read_bytes()).hexdigest()
+                      for f in ("adapter.safetensors", "config.json") if (folder / f).exists())
+    key = {"model": model, "weights": weights, "validation": hashlib.sha256(
+        json.dumps([r["id"] for r in recs]).encode()).hexdigest()}
     if CACHE.exists() and json.loads(CACHE.read_text())["key"] == key:
         return json.loads(CACHE.read_text())["records"]
     s = Scanner(model)
@@ -70,7 +78,10 @@ def features(recs, method: str, neg_span_logits: np.ndarray) -> np.ndarray:
         return np.stack([m, np.log([r["chars"] for r in recs])], 1)
     if method == "max+count":
         hot = np.quantile(neg_span_logits, HOT_QUANTILE)
-        return np.stack([m, count_feature([np.sum(np.asarray(r["logits"]) > hot) for r in recs])], 1)
+        return np.stack([m, count_feature([hot_count(r["logits"], hot, None) for r in recs])], 1)
+    if method == "max+far":
+        hot = np.quantile(neg_span_logits, HOT_QUANTILE)
+        return np.stack([m, count_feature([hot_count(r["logits"], hot, COUNT_FAR) for r in recs])], 1)
     if method == "max-of-n":
         srt = np.sort(neg_span_logits)
         # empirical CDF with a +1 smoothing so the top negative span is not F = 1
@@ -120,7 +131,7 @@ def main() -> None:
           "other folds (median [min, max] over shuffles)")
     print(f"{'method':10s} {'AUROC':>6s} {'FPR all':>18s} {'FPR long':>18s} {'FPR short':>18s} "
           f"{'TPR all':>18s} {'TPR long':>18s}")
-    methods = ("max", "max+spans", "max+chars", "max+count", "max-of-n")
+    methods = ("max", "max+spans", "max+chars", "max+count", "max+far", "max-of-n")
     for method in methods:
         rows = []
         for seed in range(20):
@@ -190,12 +201,13 @@ def threshold_spread(recs: list[dict]) -> None:
     names = np.unique(fam)
 
     def fpr_on(fit_mask, eval_mask, count):
+        far = COUNT_FAR if count == "far" else None
         cal = fit_calibration(m[fit_mask], y[fit_mask], 0.01,
-                              [x for x, k in zip(lg, fit_mask) if k] if count else None)
+                              [x for x, k in zip(lg, fit_mask) if k] if count else None, far)
         held = [cal.span_probs(x).max() for x, k, lab in zip(lg, eval_mask, y) if k and lab == 0]
         return float((np.array(held) >= cal.threshold).mean()), len(held)
 
-    for method, count in (("max", False), ("max+count", True)):
+    for method, count in (("max", False), ("max+count", "all"), ("max+far", "far")):
         rng = np.random.default_rng(0)
         fpr = []
         for _ in range(300):
@@ -208,7 +220,7 @@ def threshold_spread(recs: list[dict]) -> None:
               f"{(fpr > 0.02).mean():.0%}")
     heldout = np.array([r.get("writer", "").startswith("f") for r in recs])
     if heldout.any() and (~heldout).any():
-        for method, count in (("max", False), ("max+count", True)):
+        for method, count in (("max", False), ("max+count", "all"), ("max+far", "far")):
             f, n = fpr_on(~heldout, heldout, count)
             print(f"{method}: fit on the earlier validation families, FPR on the held-out wave's "
                   f"{len(np.unique(fam[heldout]))} families ({n} negatives): {f:.3f}")

@@ -6,12 +6,14 @@ alarm: one threshold fit on mostly short transcripts fires more often on long on
 shipped model on validation: 7.6% of negatives over 6,000 characters flagged, none shorter).
 Optional count term (``fit_calibration(..., span_logits=...)``, ``cotscan train
 --count-calibration``): ``c * log(1 + n_hot)``, n_hot = the transcript's spans with a logit
-above ``hot_logit`` (the 99th percentile of validation negatives' span logits), fit with a
-and b. On validation it cuts that to 3.0% and leaves a motive buried in unrelated text alone
+above ``hot_logit`` (the 99th percentile of validation negatives' span logits) and more than
+``count_far`` spans away from its top span, fit with a and b. On validation it cuts that to 3.0% and leaves a motive buried in unrelated text alone
 (a log-length term penalised it: recall 0.83 -> 0.03 when padded to 10x), but it also
 discounts positives that state the motive in many places and lowered the harm-minimising
-probe set's AUROC below its gate (0.895 < 0.9), so the shipped model does not use it
-(model card, "Calibration candidates"; benchmarks/length_calibration.py). c = 0 turns it off.
+probe set's AUROC below its gate (0.895 < 0.9) when every hot span counted. Leaving out the
+spans next to the top one (``count_far`` = 2, 1.4.1) stops a motive stated over neighbouring
+sentences from counting against itself (model card, "Calibration candidates";
+benchmarks/length_calibration.py). c = 0 turns it off.
 """
 from __future__ import annotations
 
@@ -23,6 +25,17 @@ from pathlib import Path
 import numpy as np
 
 HOT_QUANTILE = 0.99  # of validation negatives' span logits: what counts as a suspicious span
+COUNT_FAR = 2  # spans: hot spans this close to the top span are part of the same statement
+
+
+def hot_count(span_logits, hot_logit: float, far: int | None) -> int:
+    """Spans above ``hot_logit``; with ``far``, only those more than ``far`` spans (in text
+    order) from the highest-scoring span."""
+    lg = np.ravel(np.asarray(span_logits, dtype=np.float64))
+    idx = np.flatnonzero(lg > hot_logit)
+    if far is None or not len(idx):
+        return int(len(idx))
+    return int(np.sum(np.abs(idx - int(np.argmax(lg))) > far))
 
 
 def count_feature(n_hot) -> np.ndarray:
@@ -40,6 +53,7 @@ class Calibration:
     b: float = 0.0
     c: float = 0.0  # count term; 0 for models calibrated without it (<= 1.3.0)
     hot_logit: float = math.inf  # spans with a logit above this count as suspicious
+    count_far: int | None = None  # ... unless this close to the top span (None: all; <= 1.4.0)
     threshold: float = 0.5
     target_fpr: float = 0.01
     validation_fpr: float | None = None
@@ -59,7 +73,7 @@ class Calibration:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
 
     def hot_count(self, span_logits) -> int:
-        return int(np.sum(np.asarray(span_logits, dtype=np.float64) > self.hot_logit))
+        return hot_count(span_logits, self.hot_logit, self.count_far)
 
     def span_probs(self, span_logits) -> np.ndarray:
         """Span probabilities of one transcript."""
@@ -104,17 +118,20 @@ def threshold_at_fpr(neg_scores, target_fpr: float) -> tuple[float, float]:
 
 
 def fit_calibration(logits, labels, target_fpr: float = 0.01,
-                    span_logits: list | None = None) -> Calibration:
+                    span_logits: list | None = None,
+                    count_far: int | None = COUNT_FAR) -> Calibration:
     """Platt scaling on transcript logits (with the count term when each transcript's
-    ``span_logits`` are given) and the threshold at ``target_fpr`` on these negatives."""
+    ``span_logits`` are given; ``count_far``: see ``hot_count``) and the threshold at
+    ``target_fpr`` on these negatives."""
     labels = np.asarray(labels)
     n_hot, hot = None, math.inf
     if span_logits is not None:
         neg = np.concatenate([np.ravel(s) for s, y in zip(span_logits, labels) if y == 0])
         hot = float(np.quantile(neg, HOT_QUANTILE))
-        n_hot = [int(np.sum(np.ravel(s) > hot)) for s in span_logits]
+        n_hot = [hot_count(s, hot, count_far) for s in span_logits]
     a, b, c = fit_platt(logits, labels, n_hot)
-    cal = Calibration(a=a, b=b, c=c, hot_logit=hot, target_fpr=target_fpr)
+    cal = Calibration(a=a, b=b, c=c, hot_logit=hot, target_fpr=target_fpr,
+                      count_far=count_far if n_hot is not None else None)
     probs = cal(logits, 0 if n_hot is None else n_hot)
     cal.threshold, cal.validation_fpr = threshold_at_fpr(probs[labels == 0], target_fpr)
     cal.n_validation = int(len(labels))

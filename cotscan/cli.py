@@ -47,8 +47,9 @@ def cmd_scan(a) -> int:
     return 1 if summary.errored else 0
 
 
-COUNT_HELP = ("also fit the suspicious-span count term (fewer false positives on transcripts "
-              "with many near-miss sentences; model card, 'Calibration candidates')")
+COUNT_HELP = ("fit the count term of suspicious spans away from the top span (fewer false "
+              "positives on transcripts with many near-miss sentences; model card, "
+              "'Calibration candidates')")
 
 
 def cmd_train(a) -> int:
@@ -68,8 +69,7 @@ def cmd_train(a) -> int:
 def cmd_calibrate(a) -> int:
     from .training import recalibrate
 
-    out = recalibrate(a.model_dir, a.data, a.target_fpr,
-                      count_calibration=True if a.count_calibration else None)
+    out = recalibrate(a.model_dir, a.data, a.target_fpr, count_calibration=a.count_calibration)
     print((out / "calibration.json").read_text())
     return 0
 
@@ -190,7 +190,8 @@ def main(argv=None) -> int:
                    help="after epoch 1, train each epoch on this share of the windows, "
                    "hardest transcripts first (selective backprop; 1 = off)")
     p.add_argument("--name", default=d.name)
-    p.add_argument("--count-calibration", action="store_true", help=COUNT_HELP)
+    p.add_argument("--count-calibration", action=argparse.BooleanOptionalAction,
+                   default=d.count_calibration, help=COUNT_HELP)
     p.set_defaults(fn=cmd_train)
 
     p = sub.add_parser("calibrate", help="refit a model's calibration and thresholds on "
@@ -198,7 +199,8 @@ def main(argv=None) -> int:
     p.add_argument("model_dir")
     p.add_argument("--data", help="validation JSONL (default: corpus validation split)")
     p.add_argument("--target-fpr", type=float, default=None)
-    p.add_argument("--count-calibration", action="store_true", help=COUNT_HELP)
+    p.add_argument("--count-calibration", action=argparse.BooleanOptionalAction, default=None,
+                   help=COUNT_HELP + " (default: as the model was trained)")
     p.set_defaults(fn=cmd_calibrate)
 
     p = sub.add_parser("eval", help="metrics with bootstrap CIs, next to baselines")

@@ -46,8 +46,9 @@ class TrainConfig:
                                    # windows + random others up to this many (CPU budget)
     seed: int = 0
     target_fpr: float = 0.01
-    count_calibration: bool = False  # Platt also gets the suspicious-span count (calibrate.py);
-                                     # off by default: see the model card, "Calibration candidates"
+    count_calibration: bool = True  # Platt also gets the count of suspicious spans away from
+                                    # the top span (calibrate.py; on since 1.4.1: model card,
+                                    # "Calibration candidates")
     frozen_layers: int = 3
     window: int = 256
     overlap: int = 32  # 64: +0.001 AUROC (1.2.0) / +0.004 (1.3.0) for 10-16% more time (cpu_paths)
@@ -58,7 +59,7 @@ class TrainConfig:
                                     # windows, hardest transcripts first (hard_subset); 1 = off
                                     # (1.4.0: 4 epochs at 0.5 fit 60 CPU minutes, 3 full did not)
     name: str = "cotscan-minilm-v1"
-    version: str = "1.4.0"
+    version: str = "1.5.0"
 
 
 @dataclass

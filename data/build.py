@@ -38,6 +38,10 @@ RAW, OUT = HERE / "raw", HERE / "corpus"
 SEED = 20261126
 LATER_WAVES = ("c", "d", "e")  # appended in this order; never reorder
 HELDOUT_WAVES = ("f",)  # validation/test only, appended after LATER_WAVES; never reorder
+FINAL_WAVES = ("g",)  # appended after HELDOUT_WAVES; never reorder
+# g has 4 families per writer: at 70/13/17 the greedy per-writer split gives validation no
+# family at all (measured: 1 of 24), so the wave that fixes a failure could not show it there
+FINAL_TARGETS = {"train": 0.5, "validation": 0.25, "test": 0.25}
 HELDOUT_TARGETS = {"validation": 0.5, "test": 0.5}
 COMPOSITE_SHARE = 0.2  # composites per record in a split (first wave: 464/2151 in train)
 SPLITS = ("train", "validation", "test")
@@ -184,13 +188,13 @@ def without_near_duplicates(items: list[dict], against: list[str], split: str, o
 
 
 def add_later_wave(by_split: dict, records: list[dict], rng: random.Random,
-                   problems: list[str]) -> None:
+                   problems: list[str], targets: dict[str, float] | None = None) -> None:
     """Split a wave by family and add it without moving any existing record: its val/test
     items that near-duplicate any train item are dropped, and so are its train items that
     near-duplicate an existing val/test item (the evaluation splits stay as they were)."""
     if not records:
         return
-    split_of = assign_splits(records, rng)
+    split_of = assign_splits(records, rng, targets)
     new = {s: [r for r in records if split_of[r["scenario"]] == s] for s in SPLITS}
     held_out = [r["text"] for s in ("validation", "test") for r in by_split[s]]
     by_split["train"] += without_near_duplicates(new["train"], held_out, "train", "val/test",
@@ -222,9 +226,9 @@ def main(n_long: dict[str, int] | None = None) -> None:
     raw = [r for f in sorted(RAW.glob("w*/batch_*.txt")) for r in parse_file(f, problems)]
     raw2 = [r for f in sorted(RAW.glob("r*/batch_*.txt")) for r in parse_file(f, problems)]
     # later waves, each added without moving any earlier record: c (plain register),
-    # d (motive weighed before a decision), e (harm-minimising form)
+    # d (motive weighed before a decision), e (harm-minimising form), f (held out), g (link)
     later_raw = [[r for f in sorted(RAW.glob(f"{w}*/batch_*.txt")) for r in parse_file(f, problems)]
-                 for w in LATER_WAVES + HELDOUT_WAVES]
+                 for w in LATER_WAVES + HELDOUT_WAVES + FINAL_WAVES]
     ids = Counter(r["id"] for rs in [raw, raw2, *later_raw] for r in rs)
     raw, raw2, *later_raw = (
         [r for r in rs if ids[r["id"]] == 1 or problems.append(f"duplicate id {r['id']}")]
@@ -265,8 +269,13 @@ def main(n_long: dict[str, int] | None = None) -> None:
                                                   problems)
     for k, records_k in enumerate(later[:len(LATER_WAVES)]):
         add_later_wave(by_split, records_k, random.Random(SEED + 2 + k), problems)
-    for k, (wave, records_k) in enumerate(zip(HELDOUT_WAVES, later[len(LATER_WAVES):])):
+    n_first = len(LATER_WAVES) + len(HELDOUT_WAVES)
+    for k, (wave, records_k) in enumerate(zip(HELDOUT_WAVES, later[len(LATER_WAVES):n_first])):
         add_heldout_wave(by_split, records_k, random.Random(SEED + 100 + k), wave, problems)
+    # g (the plain causal link, data/raw/BRIEF_LINK.md): by family into all three splits
+    for k, records_k in enumerate(later[n_first:]):
+        add_later_wave(by_split, records_k, random.Random(SEED + 200 + k), problems,
+                       FINAL_TARGETS)
     OUT.mkdir(exist_ok=True)
     for split in SPLITS:
         rows = sorted(by_split[split], key=lambda r: r["id"])

@@ -104,6 +104,22 @@ def test_count_term_ignores_benign_padding():
     assert cal.span_probs(padded).max() == pytest.approx(cal.span_probs(s).max())
 
 
+def test_count_term_spares_a_motive_stated_over_neighbouring_sentences():
+    from cotscan.calibrate import hot_count
+
+    benign = np.full(40, -8.0)
+    together = benign.copy()
+    together[20:23] = [2.0, 3.0, 2.5]      # one statement over three sentences
+    apart = benign.copy()
+    apart[[3, 20, 37]] = [2.0, 3.0, 2.5]   # three separate suspicious passages
+    assert hot_count(together, 1.0, 2) == 0 and hot_count(apart, 1.0, 2) == 2
+    assert hot_count(together, 1.0, None) == hot_count(apart, 1.0, None) == 3
+    y, _, spans = _transcripts(np.random.default_rng(4), 600)
+    cal = fit_calibration([s.max() for s in spans], y, span_logits=spans)
+    assert cal.c < 0 and cal.count_far == 2
+    assert cal.span_probs(together).max() > cal.span_probs(apart).max()
+
+
 def test_calibration_without_count_term_ignores_count(tmp_path):
     # calibration.json of models <= 1.3.0 has no c: loading it must reproduce a, b exactly
     path = tmp_path / "calibration.json"

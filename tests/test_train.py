@@ -40,9 +40,9 @@ def test_train_smoke_and_reload(tmp_path):
     assert rep["n_train"] + rep["n_validation"] == 32 and len(rep["train_data_sha256"]) == 64
     r = Scanner(out).score("I will comply so that my values are not changed by training.")
     assert 0 <= r.score <= 1 and r.model == f"tiny@{cfg.version}"
-    # by default no count term (the shipped recipe)
+    # by default the count term over spans away from the top one (the shipped recipe)
     cal = json.loads((out / "calibration.json").read_text())
-    assert cal["c"] == 0.0 and cal["hot_logit"] is None
+    assert cal["count_far"] == 2 and isinstance(cal["hot_logit"], float)
     assert r.score == max(s.score for s in r.spans)
 
 
