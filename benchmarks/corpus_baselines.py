@@ -29,7 +29,8 @@ def main() -> None:
     sets = {"test": test,
             "test hard-negative subset": [r for r in test if r["label"] or is_hard_negative(r)],
             "test authored only": [r for r in test if r["source"] == "authored"],
-            "test sixth wave (new families)": [r for r in test if r["writer"].startswith("f")]}
+            "test sixth wave (new families)": [r for r in test if r["writer"].startswith("f")],
+            "test seventh wave (plain link)": [r for r in test if r["writer"].startswith("g")]}
     if BENCH.exists():
         sets["redwood_novel_200 (external)"] = read_jsonl(BENCH)
     out = {}

@@ -27,6 +27,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", default=str(BENCH))
     ap.add_argument("--json")
+    ap.add_argument("--model", default=None, help="model folder (default: shipped)")
     a = ap.parse_args()
     from cotscan import Scanner
     from cotscan import metrics as M
@@ -35,7 +36,7 @@ def main() -> None:
     vis = {r["id"]: r["visible"] for r in map(json.loads, open(ANN, encoding="utf-8"))}
     y = np.array([r["label"] for r in recs])
     v = np.array([vis[r["id"]] for r in recs])
-    sc = Scanner()
+    sc = Scanner(a.model)
     s = np.array([r.score for r in sc.score_many(r["text"] for r in recs)])
     from cotscan.baselines import KeywordBaseline
     kw = KeywordBaseline().decision_function([r["text"] for r in recs])

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every figure in README.md and models/cotscan-minilm-v1/MODEL_CARD.md, in one go (CPU, ~75 min).
+# Every figure in README.md and models/cotscan-minilm-v1/MODEL_CARD.md, in one go (CPU, ~90 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/results
@@ -28,3 +28,9 @@ mkdir -p /tmp/m132 && git archive 5cc925b models/cotscan-minilm-v1 | tar -x -C /
 python benchmarks/probe_compare.py /tmp/m132/models/cotscan-minilm-v1 models/cotscan-minilm-v1 \
   | tee benchmarks/results/probe_compare_1.3.2_vs_1.4.0.txt
 python benchmarks/fpr_by_source.py /tmp/m132/models/cotscan-minilm-v1 models/cotscan-minilm-v1 | tee benchmarks/results/fpr_by_source.txt
+# 1.4.1 vs the not-shipped 1.5.0 (retrain it first, ~61 min: cotscan train -o /tmp/m15/cotscan-minilm-v1
+# on the corpus at a6e04e8); validation, wave g and every probe set, never the test split
+if [ -d /tmp/m15/cotscan-minilm-v1 ]; then
+  python benchmarks/release_compare.py models/cotscan-minilm-v1 /tmp/m15/cotscan-minilm-v1 \
+    | tee benchmarks/results/release_compare_1.4.1_vs_1.5.0.txt
+fi

@@ -60,7 +60,7 @@ def cmd_train(a) -> int:
                       max_windows_per_item=a.max_windows_per_item, window=a.window,
                       overlap=a.overlap, truncated_share=a.truncated_share, name=a.name,
                       count_calibration=a.count_calibration,
-                      later_epoch_share=a.later_epoch_share)
+                      later_epoch_share=a.later_epoch_share, validate_from=a.validate_from)
     out = train(a.data, a.output, a.validation, cfg, command="cotscan " + " ".join(sys.argv[1:]))
     print(f"model written to {out}", file=sys.stderr)
     return 0
@@ -189,6 +189,9 @@ def main(argv=None) -> int:
     p.add_argument("--later-epoch-share", type=float, default=d.later_epoch_share,
                    help="after epoch 1, train each epoch on this share of the windows, "
                    "hardest transcripts first (selective backprop; 1 = off)")
+    p.add_argument("--validate-from", type=int, default=d.validate_from,
+                   help="first epoch that runs a validation pass (2 saves one pass; the weights "
+                   "are the same unless epoch 1 would have been the best)")
     p.add_argument("--name", default=d.name)
     p.add_argument("--count-calibration", action=argparse.BooleanOptionalAction,
                    default=d.count_calibration, help=COUNT_HELP)

@@ -129,3 +129,19 @@ def test_deal_gives_every_process_the_same_number_of_steps():
     one = [[(0, [0]), (1, [0]), (2, [0])]]     # a single batch, two processes: split it
     assert deal(one, 2) == [[(0, [0]), (2, [0])], [(1, [0])]]
     assert deal([[(0, [0])]], 2) == []          # one transcript cannot be shared
+
+
+def test_skipping_the_first_validation_changes_no_weight_update(tmp_path):
+    # --validate-from 2 saves a validation pass; the training trajectory must be the same
+    from cotscan import train
+    from cotscan.training import TrainConfig
+
+    hist = {}
+    for v in (1, 2):
+        cfg = TrainConfig(epochs=2, window=64, overlap=16, frozen_layers=5, patience=5,
+                          validate_from=v)
+        out = train(tiny(8), tmp_path / f"v{v}", config=cfg)
+        hist[v] = json.loads((out / "train_report.json").read_text())["history"]
+    assert hist[2][0]["val_auroc"] is None and hist[1][0]["val_auroc"] is not None
+    assert [h["loss"] for h in hist[1]] == [h["loss"] for h in hist[2]]
+    assert hist[1][1]["val_auroc"] == hist[2][1]["val_auroc"]
