@@ -11,9 +11,10 @@ fires more often on long ones (model card, "Calibration candidates"). Candidates
   max+spans  Platt on [max span logit, log(number of spans)]
   max+chars  Platt on [max span logit, log(characters)]
   max+count  Platt on [max span logit, log(1 + spans above the 99th percentile of negative
-             span logits)] (optional: cotscan train --count-calibration; not shipped)
-  max+far    the same count, leaving out spans within COUNT_FAR (2) spans of the top span (a motive
-             stated over neighbouring sentences is not counted against itself)
+             span logits)] (the count term before 1.4.1: every hot span counts)
+  max+far    the same count, leaving out spans within COUNT_FAR (2) spans of the top span
+             (a motive stated over neighbouring sentences is not counted against itself;
+             shipped since 1.4.1, the `cotscan train` default)
   max-of-n   Platt on the max logit's tail probability under "n independent negative spans":
              -log(1 - F(max)^n), F = the negative span-logit distribution (training folds)
 

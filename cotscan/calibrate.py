@@ -7,8 +7,8 @@ shipped model on validation: 7.6% of negatives over 6,000 characters flagged, no
 Optional count term (``fit_calibration(..., span_logits=...)``, ``cotscan train
 --count-calibration``): ``c * log(1 + n_hot)``, n_hot = the transcript's spans with a logit
 above ``hot_logit`` (the 99th percentile of validation negatives' span logits) and more than
-``count_far`` spans away from its top span, fit with a and b. On validation it cuts that to 3.0% and leaves a motive buried in unrelated text alone
-(a log-length term penalised it: recall 0.83 -> 0.03 when padded to 10x), but it also
+``count_far`` spans away from its top span, fit with a and b. On validation it cuts that to
+3.0% and leaves a motive buried in unrelated text alone (a log-length term penalised it: recall 0.83 -> 0.03 when padded to 10x), but it also
 discounts positives that state the motive in many places and lowered the harm-minimising
 probe set's AUROC below its gate (0.895 < 0.9) when every hot span counted. Leaving out the
 spans next to the top one (``count_far`` = 2, 1.4.1) stops a motive stated over neighbouring
