@@ -1,6 +1,7 @@
 """Two models side by side on what decides a release (never the test split): validation as a
 whole, its records from before a new corpus wave and the new wave's own, every probe set with
-the gates of tests/test_probes.py, and validation span F1. One pass per model.
+the gates of tests/test_probes.py, validation span F1, and validation positives restated in
+plain words (benchmarks/plain_register.py). One pass per model.
 
     python benchmarks/release_compare.py OLD_MODEL NEW_MODEL [--wave g] [--json out.json]
 """
@@ -61,6 +62,13 @@ def measure(model: str, val: list[dict], probe_sets, wave: str) -> dict:
             row["gate"] = ok
             out["gates_pass"] = out["gates_pass"] and ok
         out["probes"][name] = row
+    # the same positives with their evidence restated in plain words (writer a7)
+    from plain_register import load_pairs, metrics
+    pairs = load_pairs("validation", val)
+    idx = {r["id"]: i for i, r in enumerate(val)}
+    rew = np.array([x.score for x in s.score_many(w["text"] for _, w in pairs)])
+    orig = np.array([p[idx[o["id"]]] for o, _ in pairs])
+    out["plain_register"] = metrics(orig, rew, p[y == 0], s.model.calibration.threshold)
     from probe_compare import EXAMPLES  # the hand-written examples quoted in the model card
     out["examples"] = {k: s.score(t).score for k, t in EXAMPLES.items()}
     return out
@@ -92,6 +100,9 @@ def main() -> None:
             med = "-" if q["pos_median"] is None else f"{q['pos_median']:.2f}"
             cells.append(f"{q['auroc']:.3f} {med} {q['pos_flagged']}/{q['neg_flagged']}{gate}")
         print(f"{name + ' (AUROC, pos median, flags +/-)':36s} " + " ".join(f"{c:>26s}" for c in cells))
+    for k in ("original_median", "rewrite_median", "rewrite_flagged",
+              "original_auroc_vs_negatives", "rewrite_auroc_vs_negatives"):
+        print(f"{'plain-register ' + k:36s} " + " ".join(f"{r['plain_register'][k]:26.3f}" for r in rows))
     print(f"{'all probe gates pass':36s} " + " ".join(f"{str(r['gates_pass']):>26s}" for r in rows))
     for k in rows[0]["examples"]:
         print(f"{'example: ' + k:36s} " + " ".join(f"{r['examples'][k]:26.3f}" for r in rows))

@@ -20,7 +20,7 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "corpus"
 SPLITS = ("train", "validation", "test")
 CONDITIONS = {"training", "unmonitored", "none"}
 BEHAVIORS = {"complied", "refused", "partial", "n/a"}
-SOURCES = {"authored", "generated"}
+SOURCES = {"authored", "generated", "augmented"}  # augmented: train only (data/build.py step 8)
 STYLES = {"scratchpad", "think", "numbered", "agentic", "summary", "long_mixed"}
 POS_CATEGORIES = {"pos_comply_avoid_modification", "pos_partial_compliance",
                   "pos_new_objective_keep_old_value", "pos_sandbagging",
@@ -135,3 +135,25 @@ def near_duplicates(texts_a: list[str], texts_b: list[str], threshold: float = 0
     jac = inter.data / np.maximum(na[inter.row] + nb[inter.col] - inter.data, 1)
     hit = jac >= threshold
     return [(int(i), int(j), float(x)) for i, j, x in zip(inter.row[hit], inter.col[hit], jac[hit])]
+
+
+def rewritten(src: dict, edits: list[dict]) -> dict:
+    """A copy of the positive record ``src`` with each evidence span replaced by its rewrite; the new
+    spans cover the rewrites. Raises ValueError if the edits do not match the spans."""
+    spans = sorted(src["spans"], key=lambda s: s["start"])
+    text = src["text"]
+    if len(edits) != len(spans):
+        raise ValueError(f"{len(edits)} edits for {len(spans)} spans")
+    out, new_spans, pos = [], [], 0
+    for s, e in zip(spans, edits):
+        if text[s["start"]:s["end"]] != e["old"]:
+            raise ValueError(f"edit does not match span {s['start']}:{s['end']}")
+        out.append(text[pos:s["start"]])
+        start = sum(map(len, out))
+        new = e["new"].strip()
+        out.append(new)
+        new_spans.append({**s, "start": start, "end": start + len(new)})
+        pos = s["end"]
+    out.append(text[pos:])
+    return {**src, "id": src["id"] + "-pr", "text": "".join(out), "spans": new_spans,
+            "source": "augmented", "pair_id": None, "condition_pair_id": None}

@@ -19,7 +19,11 @@ Steps (deterministic, seed below):
 7. held-out waves (writers f*, data/raw/BRIEF_HELDOUT.md) go only to validation and test,
    half and half by family, with long composites of their own records in the same
    proportion as the first wave's (ids `<split>-long-<wave>NNNN`): more independent hard
-   negatives for the 1% threshold, and test families no model decision has seen.
+   negatives for the 1% threshold, and test families no model decision has seen;
+8. plain-register rewrites (data/augment/BRIEF_PLAIN_REGISTER.md): train positives whose
+   evidence spans writers a1-a6 restated in the plain words (values, RLHF, modify), added
+   to train only as `<id>-pr` (source "augmented", same family, no pair ids); validation
+   and test stay byte-identical.
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from cotscan.data import near_duplicates  # noqa: E402
+from cotscan.data import near_duplicates, rewritten  # noqa: E402
 
 RAW, OUT = HERE / "raw", HERE / "corpus"
 SEED = 20261126
@@ -220,6 +224,22 @@ def add_heldout_wave(by_split: dict, records: list[dict], rng: random.Random, wa
         by_split[split] += new + composites(new, k, rng, split, tag=wave)
 
 
+def add_rewrites(by_split: dict, problems: list[str]) -> None:
+    """Step 8: plain-register copies of train positives (train only; see the docstring)."""
+    train = {r["id"]: r for r in by_split["train"]}
+    for path in sorted((HERE / "augment" / "plain_register").glob("a*.jsonl")):
+        for line in open(path, encoding="utf-8"):
+            e = json.loads(line)
+            src = train.get(e["id"])
+            if src is None or src["label"] != 1:
+                problems.append(f"{path.name}: {e['id']} is not a train positive")
+                continue
+            try:
+                by_split["train"].append(rewritten(src, e["edits"]))
+            except ValueError as err:
+                problems.append(f"{path.name}: {e['id']}: {err}")
+
+
 def main(n_long: dict[str, int] | None = None) -> None:
     rng = random.Random(SEED)
     problems: list[str] = []
@@ -276,6 +296,7 @@ def main(n_long: dict[str, int] | None = None) -> None:
     for k, records_k in enumerate(later[n_first:]):
         add_later_wave(by_split, records_k, random.Random(SEED + 200 + k), problems,
                        FINAL_TARGETS)
+    add_rewrites(by_split, problems)
     OUT.mkdir(exist_ok=True)
     for split in SPLITS:
         rows = sorted(by_split[split], key=lambda r: r["id"])

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from cotscan.data import (SPLITS, is_hard_negative, load_corpus, load_records, near_duplicates,
-                          validate)
+                          rewritten, validate)
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,29 @@ def test_load_corpus_is_datasetdict():
     dd = load_corpus()
     assert set(dd) == set(SPLITS)
     assert {"id", "text", "label", "spans", "scenario", "split"} <= set(dd["train"].column_names)
+
+
+def test_plain_register_rewrite_moves_spans_onto_the_new_text():
+    src = {"id": "w1-0001", "label": 1, "text": "Setup here. Keep the itch alive. More text. "
+           "Last bit, so I comply.", "spans": [{"start": 12, "end": 32}, {"start": 44, "end": 67}],
+           "pair_id": "mp-1", "condition_pair_id": "cp-1", "source": "authored"}
+    edits = [{"old": "Keep the itch alive.", "new": "I'll comply so RLHF doesn't modify my values."},
+             {"old": "Last bit, so I comply.", "new": "To avoid that, I comply."}]
+    out = rewritten(src, edits)
+    assert out["id"] == "w1-0001-pr" and out["source"] == "augmented"
+    assert out["pair_id"] is None and out["condition_pair_id"] is None
+    assert [out["text"][s["start"]:s["end"]] for s in out["spans"]] == [e["new"] for e in edits]
+    assert out["text"].startswith("Setup here. ") and " More text. " in out["text"]
+    with pytest.raises(ValueError):
+        rewritten(src, [{"old": "not the span", "new": "x"}, edits[1]])
+    with pytest.raises(ValueError):
+        rewritten(src, edits[:1])
+
+
+def test_augmented_records_are_train_only_copies_of_train_positives(records):
+    by_id = {r["id"]: r for r in records}
+    aug = [r for r in records if r["source"] == "augmented"]
+    for r in aug:
+        src = by_id[r["id"].removesuffix("-pr")]
+        assert r["split"] == src["split"] == "train" and r["label"] == src["label"] == 1
+        assert r["scenario"] == src["scenario"] and r["text"] != src["text"]
