@@ -33,10 +33,11 @@ def main() -> None:
                      len({r["scenario"] for r in rr}),
                      sum(r["source"] == "authored" for r in rr),
                      sum(r["source"] == "generated" for r in rr),
+                     sum(r["source"] == "augmented" for r in rr),
                      sum(len(r["text"]) > 6000 for r in rr)])
     print(table(rows, ["split", "records", "positives", "hard negatives", "ordinary negatives",
                        "minimal pairs", "condition pairs", "families", "authored", "generated",
-                       "> 6,000 chars"]))
+                       "augmented", "> 6,000 chars"]))
     print("\n### By category\n")
     cats = sorted({r["category"] for r in recs})
     print(table([[c] + [sum(r["category"] == c for r in by[s]) for s in SPLITS] +
