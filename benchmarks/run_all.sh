@@ -34,3 +34,12 @@ if [ -d /tmp/m15/cotscan-minilm-v1 ]; then
   python benchmarks/release_compare.py models/cotscan-minilm-v1 /tmp/m15/cotscan-minilm-v1 \
     | tee benchmarks/results/release_compare_1.4.1_vs_1.5.0.txt
 fi
+# plain-register rewrites of held-out positives (validation: a7; test: a8, the shipped model only)
+python benchmarks/plain_register.py models/cotscan-minilm-v1 --split test \
+  --json benchmarks/results/plain_register_test_1.4.1.json | tee benchmarks/results/plain_register_test_1.4.1.txt
+# 1.4.1 vs the not-shipped 1.6.0 (retrain first, ~53 min: cotscan train --later-epoch-share 0.45
+# --validate-from 3 -o /tmp/m16/cotscan-minilm-v1 on the corpus with data/augment)
+if [ -d /tmp/m16/cotscan-minilm-v1 ]; then
+  python benchmarks/release_compare.py models/cotscan-minilm-v1 /tmp/m16/cotscan-minilm-v1 \
+    | tee benchmarks/results/release_compare_1.4.1_vs_1.6.0.txt
+fi
