@@ -138,22 +138,21 @@ def near_duplicates(texts_a: list[str], texts_b: list[str], threshold: float = 0
 
 
 def rewritten(src: dict, edits: list[dict]) -> dict:
-    """A copy of the positive record ``src`` with each evidence span replaced by its rewrite; the new
-    spans cover the rewrites. Raises ValueError if the edits do not match the spans."""
+    """A copy of the positive record ``src`` with each evidence span replaced by its rewrite;
+    the new spans cover the rewrites. Raises ValueError if the edits do not match the spans."""
     spans = sorted(src["spans"], key=lambda s: s["start"])
     text = src["text"]
     if len(edits) != len(spans):
         raise ValueError(f"{len(edits)} edits for {len(spans)} spans")
-    out, new_spans, pos = [], [], 0
+    out, new_spans, pos, length = [], [], 0, 0
     for s, e in zip(spans, edits):
         if text[s["start"]:s["end"]] != e["old"]:
             raise ValueError(f"edit does not match span {s['start']}:{s['end']}")
-        out.append(text[pos:s["start"]])
-        start = sum(map(len, out))
         new = e["new"].strip()
-        out.append(new)
+        start = length + s["start"] - pos
+        out += [text[pos:s["start"]], new]
         new_spans.append({**s, "start": start, "end": start + len(new)})
-        pos = s["end"]
+        length, pos = start + len(new), s["end"]
     out.append(text[pos:])
     return {**src, "id": src["id"] + "-pr", "text": "".join(out), "spans": new_spans,
             "source": "augmented", "pair_id": None, "condition_pair_id": None}
