@@ -1,5 +1,6 @@
 """The corpus: validator on every record, splits, no cross-split near-duplicates, minimums."""
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -104,6 +105,11 @@ def test_plain_register_rewrite_moves_spans_onto_the_new_text():
 def test_augmented_records_are_train_only_copies_of_train_positives(records):
     by_id = {r["id"]: r for r in records}
     aug = [r for r in records if r["source"] == "augmented"]
+    # one corpus copy per edit line the writers delivered (data/build.py step 8): an empty
+    # or partial build fails here instead of passing the loop below vacuously
+    edits = sorted((Path(__file__).parent.parent / "data/augment/plain_register").glob("*.jsonl"))
+    n_edits = sum(1 for f in edits for line in f.open() if line.strip())
+    assert n_edits >= 300 and len(aug) == n_edits
     for r in aug:
         src = by_id[r["id"].removesuffix("-pr")]
         assert r["split"] == src["split"] == "train" and r["label"] == src["label"] == 1
