@@ -60,8 +60,9 @@ class TrainConfig:
                                     # (1.4.0: 4 epochs at 0.5 fit 60 CPU minutes, 3 full did not)
     validate_from: int = 1  # first epoch with a validation pass (and early-stopping check)
     name: str = "cotscan-minilm-v1"
-    # the next candidate's label: 1.5.0 and 1.6.0 were trained and not shipped
-    # (benchmarks/results/decisions_*.md); the shipped model is 1.4.1
+    # the shipped model's label (1.7.0: `cotscan train --seed 1 --later-epoch-share 0.45
+    # --validate-from 3`, model card); bump it before training the next candidate
+    # (1.5.0 and 1.6.0 were trained and not shipped: benchmarks/results/decisions_*.md)
     version: str = "1.7.0"
 
 
