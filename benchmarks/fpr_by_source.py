@@ -1,5 +1,6 @@
-"""Models side by side on the test split: AUROC, false positives at each model's own
-operating threshold, and where they come from (writer wave or long composite, category).
+"""Models side by side on the test split: AUROC, also by part (before / in the seventh wave,
+authored records / long composites), false positives at each model's own operating
+threshold, and where they come from (writer wave or long composite, category).
 Evaluation only: nothing here feeds a threshold or a training decision.
 
     python benchmarks/fpr_by_source.py /tmp/m12/models/cotscan-minilm-v1 models/cotscan-minilm-v1
@@ -39,6 +40,16 @@ def main() -> None:
         print("  flagged negatives by wave:", dict(Counter(map(source, flagged))),
               "of", dict(Counter(source(r) for r, _ in neg)))
         print("  by category:", Counter(r["category"] for r in flagged))
+        parts = {"before wave g": lambda r: not r["writer"].startswith("g"),
+                 "wave g": lambda r: r["writer"].startswith("g"),
+                 "authored and twins": lambda r: not source(r).startswith("long"),
+                 "long composites": lambda r: source(r).startswith("long")}
+        for name, keep in parts.items():
+            sub = [(r["label"], x.score) for r, x in zip(test, res) if keep(r)]
+            if len({y for y, _ in sub}) == 2:
+                ys, ps = [y for y, _ in sub], [p for _, p in sub]
+                a, lo, hi = bootstrap_ci(auroc, ys, ps, n=1000, stratify=ys)
+                print(f"  {name} ({len(sub)}): AUROC {a:.4f} [{lo:.3f}, {hi:.3f}]")
         f = [(r, x) for r, x in zip(test, res) if r["writer"].startswith("f")]
         if f:
             yf = [r["label"] for r, _ in f]
