@@ -121,6 +121,9 @@ def cross_fit(recs, method: str, folds: int, seed: int):
 
 
 def main() -> None:
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)  # flags are read by hand below; without this, --help ran the benchmark
+        return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     model = args[0] if args else "models/cotscan-minilm-v1"
     recs = span_logits(str(Path(model).resolve()) if Path(model).exists() else model)
